@@ -1,0 +1,29 @@
+package dev.begone.classify;
+
+/**
+ * Scores raw RFC 5322 messages and learns from labelled ones.
+ *
+ * <p>Implementations are safe for concurrent use: the scan pipeline calls {@link #classify} from several
+ * threads at once (bounded by {@code --jobs}). The bytes given are exactly the bytes on the server.
+ */
+public interface Classifier extends AutoCloseable {
+
+    /** A short name for logs and reports, e.g. {@code spamd}, {@code builtin}. */
+    String name();
+
+    Verdict classify(byte[] message) throws ClassifierException;
+
+    /**
+     * Scores the message and returns it as the backend would file it (SpamAssassin adds its report).
+     * Backends that do not rewrite return the original bytes.
+     */
+    default Processed process(byte[] message) throws ClassifierException {
+        return new Processed(classify(message), message);
+    }
+
+    /** Teaches the message's true label. Learning a message already known in that class is not an error. */
+    LearnResult learn(byte[] message, Label label) throws ClassifierException;
+
+    @Override
+    default void close() throws ClassifierException {}
+}
