@@ -1,9 +1,93 @@
 package dev.begone.cli;
 
-public final class Main {
-    private Main() {}
+import dev.begone.classify.ClassifierException;
+import dev.begone.imap.MailStoreException;
+import dev.begone.state.LockedException;
+import dev.begone.state.StateException;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: wires the commands, the output writers and the one mapping from failures to exit codes. */
+@Command(
+        name = "begone",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Spam filter for IMAP mailboxes.",
+        subcommands = {IsbgCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
 
     public static void main(String[] args) {
-        System.exit(0);
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(run(args, out, err, System.getenv()));
+    }
+
+    /** Runs one command line; what tests call. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        CommandLine cl = commandLine(out, err, env);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env) {
+        CommandLine cl = new CommandLine(new Main(), new Factory(env));
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("begone: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Use --help to see valid options and arguments");
+            return ExitCode.BAD_ARGUMENTS.code();
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            ExitCode code = exitCodeOf(ex);
+            commandLine.getErr().println("begone: " + messageOf(ex));
+            if (code == ExitCode.BAD_ARGUMENTS) commandLine.getErr().println("Use --help to see valid options and arguments");
+            return code.code();
+        });
+        return cl;
+    }
+
+    static ExitCode exitCodeOf(Throwable ex) {
+        if (ex instanceof ExitException e) return e.exitCode();
+        if (ex instanceof MailStoreException) return ExitCode.IMAP_ERROR;
+        if (ex instanceof ClassifierException) return ExitCode.CLASSIFIER_ERROR;
+        if (ex instanceof LockedException) return ExitCode.LOCKED;
+        if (ex instanceof StateException) return ExitCode.BAD_ARGUMENTS;
+        if (ex instanceof IllegalArgumentException) return ExitCode.BAD_ARGUMENTS;
+        if (ex instanceof java.io.IOException) return ExitCode.IMAP_ERROR;
+        throw new IllegalStateException("unexpected failure", ex);
+    }
+
+    private static String messageOf(Throwable ex) {
+        String m = ex.getMessage();
+        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
+    }
+
+    /** Lets commands receive the environment without reading the process's (tests pass their own). */
+    private record Factory(Map<String, String> env) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            if (cls == IsbgCommand.class) return cls.cast(new IsbgCommand(env));
+            return CommandLine.defaultFactory().create(cls);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"begone " + (v == null ? "(development build)" : v)};
+        }
     }
 }

@@ -1,0 +1,315 @@
+package dev.begone.cli;
+
+import dev.begone.classify.Classifier;
+import dev.begone.classify.Label;
+import dev.begone.imap.FolderInfo;
+import dev.begone.imap.ImapMailStore;
+import dev.begone.imap.ImapSettings;
+import dev.begone.imap.MailStore;
+import dev.begone.imap.Secret;
+import dev.begone.imap.TlsMode;
+import dev.begone.pipeline.LearnFlow;
+import dev.begone.pipeline.LearnSettings;
+import dev.begone.pipeline.LearnStats;
+import dev.begone.pipeline.PipelineListener;
+import dev.begone.pipeline.Recovery;
+import dev.begone.pipeline.ScanFlow;
+import dev.begone.pipeline.ScanResult;
+import dev.begone.pipeline.ScanSettings;
+import dev.begone.rules.SpamPolicy;
+import dev.begone.state.AccountLock;
+import dev.begone.state.StatePaths;
+import dev.begone.state.StateStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** isbg's whole command line, same names, defaults and exit codes, on begone's engine. */
+@Command(
+        name = "isbg",
+        sortOptions = false,
+        description = {
+            "Scans an IMAP inbox for spam and files it, learns from training folders (drop-in for isbg 2.3.1).",
+            "Your inbox remains untouched unless you specify --flag or --delete."
+        })
+final class IsbgCommand implements Callable<Integer> {
+    private static final int BATCH_SIZE = 50;
+
+    private final Map<String, String> env;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClassifierOptions classifierOptions;
+
+    @Option(names = "--imaphost", paramLabel = "hostname", description = "IMAP server name.")
+    String imapHost;
+
+    @Option(names = "--imapuser", paramLabel = "username", description = "Who you login as.")
+    String imapUser;
+
+    @Option(names = "--imaplist", description = "List imap directories.")
+    boolean imapList;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show the help screen.")
+    boolean help;
+
+    @Option(names = "--usage", description = "Show the usage information.")
+    boolean usage;
+
+    @Option(names = "--version", versionHelp = true, description = "Show the version information.")
+    boolean version;
+
+    @Option(names = "--dryrun", description = "Do not actually make any changes (messages are still scored).")
+    boolean dryRun;
+
+    @Option(names = "--delete", description = "The spams will be marked for deletion from your inbox.")
+    boolean delete;
+
+    @Option(names = "--deletehigherthan", paramLabel = "#", description = "Delete any spam with a score higher than #.")
+    Double deleteHigherThan;
+
+    @Option(names = "--exitcodes", description = "Use exitcodes to detail what happened.")
+    boolean exitCodes;
+
+    @Option(names = "--expunge", description = "Cause marked for deletion messages to also be deleted (only useful if --delete is specified).")
+    boolean expunge;
+
+    @Option(names = "--flag", description = "The spams will be flagged in your inbox.")
+    boolean flag;
+
+    @Option(names = "--gmail", description = "Delete by copying to the Trash folder (found by its \\Trash SPECIAL-USE attribute).")
+    boolean gmail;
+
+    @Option(names = "--ignorelockfile", description = "Don't stop if lock file is present.")
+    boolean ignoreLockFile;
+
+    @Option(names = "--imappasswd", paramLabel = "passwd", description = "IMAP account password (visible to every user through ps: prefer --password-command or --password-env).")
+    String imapPasswd;
+
+    @Option(names = "--imapport", paramLabel = "port", description = "Use a custom port (default 993, or 143 with --nossl).")
+    Integer imapPort;
+
+    @Option(names = "--imapinbox", paramLabel = "mbox", defaultValue = "INBOX", description = "Name of your inbox folder (default: ${DEFAULT-VALUE}).")
+    String imapInbox;
+
+    @Option(names = "--learnspambox", paramLabel = "mbox", description = "Name of your learn spam folder.")
+    String learnSpamBox;
+
+    @Option(names = "--learnhambox", paramLabel = "mbox", description = "Name of your learn ham folder.")
+    String learnHamBox;
+
+    @Option(names = "--learnthendestroy", description = "Mark learnt messages for deletion.")
+    boolean learnThenDestroy;
+
+    @Option(names = "--learnthenflag", description = "Flag learnt messages.")
+    boolean learnThenFlag;
+
+    @Option(names = "--learnunflagged", description = "Only learn if unflagged (for --learnthenflag).")
+    boolean learnUnflagged;
+
+    @Option(names = "--learnflagged", description = "Only learn flagged.")
+    boolean learnFlagged;
+
+    @Option(names = "--lockfilegrace", paramLabel = "min", defaultValue = "240", description = "Set the lifetime of the lock file (default: ${DEFAULT-VALUE} minutes).")
+    double lockFileGrace;
+
+    @Option(names = "--lockfilename", paramLabel = "file", description = "Override the lock file name.")
+    Path lockFileName;
+
+    @Option(names = "--maxsize", paramLabel = "numbytes", defaultValue = "120000", description = "Messages larger than this will be ignored as they are unlikely to be spam (default: ${DEFAULT-VALUE}).")
+    long maxSize;
+
+    @Option(names = "--movehamto", paramLabel = "mbox", description = "Move learnt ham to folder.")
+    String moveHamTo;
+
+    @Option(names = "--noninteractive", description = "Prevent interactive requests.")
+    boolean nonInteractive;
+
+    @Option(names = "--noreport", description = "Don't include the SpamAssassin report in the message copied to your spam folder.")
+    boolean noReport;
+
+    @Option(names = "--nostats", description = "Don't print stats.")
+    boolean noStats;
+
+    @Option(names = "--partialrun", paramLabel = "num", defaultValue = "50", description = "Stop operation after scanning 'num' unseen emails, newest first. Use 0 to run without partial run (default: ${DEFAULT-VALUE}).")
+    int partialRun;
+
+    @Option(names = "--passwdfilename", paramLabel = "fn", description = "Use a file to supply the password (and, with --savepw, to store it).")
+    Path passwdFileName;
+
+    @Option(names = "--savepw", description = "Store the password to be used in future runs, in plain text in a file only you can read.")
+    boolean savePw;
+
+    @Option(names = "--spaminbox", paramLabel = "mbox", defaultValue = "INBOX.Spam", description = "Name of your spam folder (default: ${DEFAULT-VALUE}).")
+    String spamInbox;
+
+    @Option(names = "--nossl", description = "Don't use implicit TLS: connect to port 143 and require STARTTLS.")
+    boolean noSsl;
+
+    @Option(names = "--teachonly", description = "Don't search spam, just learn from folders.")
+    boolean teachOnly;
+
+    @Option(names = "--trackfile", paramLabel = "file", description = "Override the state file (an SQLite database of scanned and learned messages).")
+    Path trackFile;
+
+    @Option(names = "--verbose", description = "Show IMAP stuff happening (passwords redacted).")
+    boolean verbose;
+
+    @Option(names = "--verbose-mails", description = "Show mail bodies (extra-verbose).")
+    boolean verboseMails;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "Trust the PEM certificate(s) in FILE for the IMAP server instead of the system trust store.")
+    Path tlsCa;
+
+    @Option(names = "--tls-insecure", description = "Skip TLS certificate and host name verification (a warning is printed on every run).")
+    boolean tlsInsecure;
+
+    @Option(names = "--allow-plaintext", description = "With --nossl: continue without TLS when the server offers no STARTTLS.")
+    boolean allowPlaintext;
+
+    @Option(names = "--password-command", paramLabel = "CMD", description = "Run CMD (with /bin/sh) and read the password from the first line it prints.")
+    String passwordCommand;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Read the password from environment variable VAR.")
+    String passwordEnv;
+
+    IsbgCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (usage) {
+            out.print(spec.commandLine().getHelp().synopsis(0));
+            return ExitCode.OK.code();
+        }
+        validate();
+        int port = imapPort != null ? imapPort : noSsl ? 143 : 993;
+        String account = imapUser + "@" + imapHost + ":" + port;
+        StatePaths paths = StatePaths.defaults(env);
+        if (tlsInsecure) err.println("begone: warning: --tls-insecure: the server's certificate is NOT verified; anyone on the path can read your mail and password");
+        if (imapPasswd != null) err.println("begone: warning: --imappasswd puts the password where every user can see it (ps); prefer --password-command or --password-env");
+
+        Path passwordFile = passwdFileName != null ? passwdFileName : paths.passwordFile(account);
+        Secret password = Passwords.resolve(new Passwords.Sources(passwordCommand, passwordEnv, imapPasswd, passwdFileName,
+                passwdFileName == null ? passwordFile : null, !nonInteractive), env, account);
+
+        ImapSettings imap = new ImapSettings(imapHost, port, imapUser, password, noSsl ? TlsMode.STARTTLS : TlsMode.IMPLICIT,
+                allowPlaintext, tlsCa, tlsInsecure, Duration.ofSeconds(60), verbose ? Verbose.traceStream(err) : null);
+
+        try (AccountLock lock = dryRun ? null : AccountLock.acquire(
+                        lockFileName != null ? lockFileName : paths.lockFile(account),
+                        Duration.ofSeconds(Math.round(lockFileGrace * 60)), ignoreLockFile);
+                MailStore store = ImapMailStore.connect(imap)) {
+            if (lock != null) lock.warning().ifPresent(w -> err.println("begone: warning: " + w));
+            if (savePw) {
+                Passwords.save(password, passwordFile);
+                err.println("begone: password saved in plain text to " + passwordFile + " (readable only by you)");
+            }
+            if (imapList) {
+                for (FolderInfo f : store.listFolders()) {
+                    out.println(f.name() + (f.attributes().isEmpty() ? "" : "  " + String.join(" ", f.attributes())));
+                }
+                return ExitCode.OK.code();
+            }
+            return scanAndLearn(store, account, out, err);
+        }
+    }
+
+    private int scanAndLearn(MailStore store, String account, PrintWriter out, PrintWriter err) throws IOException {
+        String trash = gmail ? store.folderWithSpecialUse("\\Trash").orElseThrow(() -> new dev.begone.imap.MailStoreException(
+                "--gmail: the server lists no folder with the \\Trash SPECIAL-USE attribute")) : null;
+        PipelineListener listener = new Verbose(err, verbose, verboseMails);
+        Path db = trackFile != null ? trackFile : StatePaths.defaults(env).db();
+        ExecutorService pool = Executors.newFixedThreadPool(classifierOptions.jobs());
+        try (StateStore state = dryRun ? StateStore.openReadOnlyCopy(db) : StateStore.open(db);
+                Classifier classifier = classifierOptions.create("spamassassin", isbgDefaultsTo())) {
+            if (!dryRun) {
+                int recovered = Recovery.run(store, state, account, classifier, expunge, listener);
+                if (recovered > 0) err.println("begone: completed " + recovered + " action(s) left unfinished by an earlier run");
+            }
+            LearnStats spamLearnt = learn(store, state, account, classifier, pool, learnSpamBox, Label.SPAM, trash, listener);
+            LearnStats hamLearnt = learn(store, state, account, classifier, pool, learnHamBox, Label.HAM, trash, listener);
+            ScanResult scan = null;
+            if (!teachOnly) {
+                Set<String> spamFlags = new LinkedHashSet<>();
+                if (flag) spamFlags.add("\\Flagged");
+                ScanSettings settings = new ScanSettings(imapInbox, spamInbox, maxSize, partialRun, !noReport, spamFlags,
+                        delete, deleteHigherThan, trash, expunge, dryRun, BATCH_SIZE);
+                scan = new ScanFlow(store, state, account, classifier, pool, settings,
+                        new SpamPolicy(deleteHigherThan), listener).run();
+            }
+            if (!noStats) {
+                if (spamLearnt != null) out.println(spamLearnt.learned() + "/" + spamLearnt.toLearn() + " spams learnt");
+                if (hamLearnt != null) out.println(hamLearnt.learned() + "/" + hamLearnt.toLearn() + " hams learnt");
+                if (scan != null) {
+                    out.println(scan.spam() + " spams found in " + scan.messages() + " messages");
+                    out.println(scan.deleted() + "/" + scan.spam() + " was automatically deleted");
+                }
+            }
+            return exitCodes && scan != null ? exitCodeFor(scan).code() : ExitCode.OK.code();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private LearnStats learn(MailStore store, StateStore state, String account, Classifier classifier, ExecutorService pool,
+            String folder, Label label, String trash, PipelineListener listener) throws IOException {
+        if (folder == null) return null;
+        Boolean flagged = learnFlagged ? Boolean.TRUE : learnUnflagged ? Boolean.FALSE : null;
+        LearnSettings settings = new LearnSettings(folder, label, flagged, learnThenDestroy, learnThenFlag,
+                label == Label.HAM ? moveHamTo : null, trash, expunge, partialRun, dryRun, BATCH_SIZE);
+        return new LearnFlow(store, state, account, classifier, pool, settings, listener).run();
+    }
+
+    private String isbgDefaultsTo() {
+        // isbg's --spamc chose spamc over the standalone program; it is --classifier spamd here.
+        return classifierOptions.spamc ? "spamd" : null;
+    }
+
+    static ExitCode exitCodeFor(ScanResult scan) {
+        if (scan.messages() == 0) return ExitCode.OK;
+        if (scan.spam() == 0) return ExitCode.NEW_HAM;
+        if (scan.spam() == scan.messages()) return ExitCode.NEW_SPAM;
+        return ExitCode.NEW_MIXED;
+    }
+
+    private void validate() {
+        if (imapHost == null || imapHost.isBlank()) throw ExitException.badArguments("--imaphost is required");
+        if (imapUser == null || imapUser.isBlank()) throw ExitException.badArguments("--imapuser is required");
+        if (deleteHigherThan != null && (deleteHigherThan.isNaN() || deleteHigherThan < 1)) {
+            throw ExitException.badArguments("Score " + deleteHigherThan + " is too small for --deletehigherthan");
+        }
+        if (maxSize < 1) throw ExitException.badArguments("Size " + maxSize + " is too small for --maxsize");
+        if (partialRun < 0) throw ExitException.badArguments("--partialrun must be 0 or higher, was " + partialRun);
+        if (imapPort != null && (imapPort < 1 || imapPort > 65535)) throw ExitException.badArguments("--imapport " + imapPort + " is not a port");
+        if (lockFileGrace < 0 || Double.isNaN(lockFileGrace)) throw ExitException.badArguments("--lockfilegrace must be 0 or more minutes");
+        if (learnFlagged && learnUnflagged) throw ExitException.badArguments("--learnflagged and --learnunflagged exclude each other");
+        if (tlsInsecure && tlsCa != null) throw ExitException.badArguments("--tls-insecure and --tls-ca exclude each other");
+        if (allowPlaintext && !noSsl) throw ExitException.badArguments("--allow-plaintext only applies with --nossl");
+        if (tlsCa != null && !Files.isReadable(tlsCa)) throw ExitException.badArguments("--tls-ca " + tlsCa + ": file cannot be read");
+        int secretSources = (passwordCommand != null ? 1 : 0) + (passwordEnv != null ? 1 : 0) + (imapPasswd != null ? 1 : 0);
+        if (secretSources > 1) throw ExitException.badArguments("give only one of --password-command, --password-env and --imappasswd");
+        if (teachOnly && learnSpamBox == null && learnHamBox == null) {
+            throw ExitException.badArguments("--teachonly needs --learnspambox or --learnhambox");
+        }
+        classifierOptions.validate();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.begone.cli;
+
+import dev.begone.classify.Label;
+import dev.begone.classify.LearnResult;
+import dev.begone.classify.Verdict;
+import dev.begone.pipeline.PipelineListener;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/** What a run tells the user on stderr: warnings always, per-message lines with --verbose, bodies with --verbose-mails. */
+final class Verbose implements PipelineListener {
+    private static final int MAIL_PREVIEW_BYTES = 4096;
+
+    private final PrintWriter err;
+    private final boolean perMessage;
+    private final boolean mails;
+
+    Verbose(PrintWriter err, boolean perMessage, boolean mails) {
+        this.err = err;
+        this.perMessage = perMessage;
+        this.mails = mails;
+    }
+
+    @Override
+    public synchronized void scored(String folder, long uid, Verdict v) {
+        if (perMessage) {
+            err.printf("%s uid %d: %s score=%.1f/%.1f %s%n", folder, uid, v.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                    v.score(), v.threshold(), String.join(",", v.reasons()));
+        }
+    }
+
+    @Override
+    public synchronized void skipped(String folder, long uid, String reason) {
+        err.println("begone: " + folder + " uid " + uid + " skipped: " + reason);
+    }
+
+    @Override
+    public synchronized void learned(String folder, long uid, Label label, LearnResult result) {
+        if (perMessage) err.println(folder + " uid " + uid + ": " + label.lowerName() + " " + result.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Override
+    public synchronized void warning(String message) {
+        err.println("begone: " + message);
+    }
+
+    @Override
+    public synchronized void message(String folder, long uid, byte[] raw) {
+        if (!mails) return;
+        int n = Math.min(raw.length, MAIL_PREVIEW_BYTES);
+        err.println("----- " + folder + " uid " + uid + " (" + raw.length + " bytes)");
+        err.println(new String(raw, 0, n, StandardCharsets.UTF_8) + (n < raw.length ? "\n[...]" : ""));
+    }
+
+    /** A stream for the IMAP library's protocol trace that ends up in the command's error writer. */
+    static PrintStream traceStream(PrintWriter err) {
+        return new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                err.write(b & 0xff);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                err.write(new String(b, off, len, StandardCharsets.ISO_8859_1));
+            }
+
+            @Override
+            public void flush() {
+                err.flush();
+            }
+        }, true, StandardCharsets.ISO_8859_1);
+    }
+}

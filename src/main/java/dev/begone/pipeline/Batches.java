@@ -1,0 +1,55 @@
+package dev.begone.pipeline;
+
+import dev.begone.classify.ClassifierException;
+import dev.begone.imap.UidSet;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PrimitiveIterator;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/** Batching and waiting helpers shared by the scan and learn flows. */
+final class Batches {
+    private Batches() {}
+
+    /** Splits into batches of at most {@code size} UIDs, the newest (highest) UIDs in the first batch. */
+    static List<UidSet> newestFirst(UidSet uids, int size) {
+        List<UidSet> out = new ArrayList<>();
+        PrimitiveIterator.OfLong it = uids.descendingIterator();
+        UidSet.Builder b = UidSet.builder();
+        int n = 0;
+        while (it.hasNext()) {
+            b.add(it.nextLong());
+            if (++n == size) {
+                out.add(b.build());
+                b = UidSet.builder();
+                n = 0;
+            }
+        }
+        if (n > 0) out.add(b.build());
+        return out;
+    }
+
+    /**
+     * Waits for every task; a classifier failure in any of them fails the whole batch (so nothing of it is acted on)
+     * and cancels the rest.
+     */
+    static <T> List<T> awaitAll(List<Future<T>> futures) throws IOException {
+        List<T> results = new ArrayList<>(futures.size());
+        try {
+            for (Future<T> f : futures) results.add(f.get());
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the classifier", e);
+        } catch (ExecutionException | CancellationException e) {
+            futures.forEach(f -> f.cancel(true));
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof IOException io) throw io;
+            if (cause instanceof RuntimeException re) throw re;
+            throw new ClassifierException("classifier failed: " + cause, cause);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.begone.pipeline;
+
+import dev.begone.classify.Classifier;
+import dev.begone.classify.Processed;
+import dev.begone.classify.SpamAssassinReports;
+import dev.begone.classify.Verdict;
+import dev.begone.imap.FetchedMessage;
+import dev.begone.imap.MailStore;
+import dev.begone.imap.OpenFolder;
+import dev.begone.imap.SearchCriteria;
+import dev.begone.imap.UidSet;
+import dev.begone.rules.Disposition;
+import dev.begone.rules.SpamPolicy;
+import dev.begone.state.StateStore;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Scans a folder for messages not seen before and files the spam. Stages, in order: select the new UIDs (one
+ * SEARCH), fetch them in batches, score each batch on the classifier pool while the next batch downloads, decide
+ * each message's fate by policy, and act on the batch with journaled UID-set commands.
+ */
+public final class ScanFlow {
+    /** Batches fetched ahead of the one being acted on: enough to keep the classifier busy during IMAP work. */
+    private static final int BATCHES_AHEAD = 1;
+
+    private final MailStore store;
+    private final StateStore state;
+    private final String account;
+    private final Classifier classifier;
+    private final ExecutorService pool;
+    private final ScanSettings settings;
+    private final SpamPolicy policy;
+    private final PipelineListener listener;
+    private final ActionRunner runner;
+
+    public ScanFlow(MailStore store, StateStore state, String account, Classifier classifier, ExecutorService pool,
+            ScanSettings settings, SpamPolicy policy, PipelineListener listener) {
+        this.store = store;
+        this.state = state;
+        this.account = account;
+        this.classifier = classifier;
+        this.pool = pool;
+        this.settings = settings;
+        this.policy = policy;
+        this.listener = listener;
+        this.runner = new ActionRunner(store, state, account, settings.expunge(), listener);
+    }
+
+    private record Scored(FetchedMessage message, Verdict verdict, byte[] rewritten) {}
+
+    public ScanResult run() throws IOException {
+        Tally tally = new Tally();
+        try (OpenFolder folder = store.open(settings.folder(), settings.dryRun())) {
+            String key = Purpose.SCAN.stateKey(folder.name());
+            UidSet candidates = folder.search(SearchCriteria.notLargerThan(settings.maxSizeBytes()));
+            UidSet seen = state.scanned(account, key, folder.uidValidity());
+            UidSet fresh = candidates.minus(seen);
+            if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());
+
+            Deque<List<Future<Scored>>> inFlight = new ArrayDeque<>();
+            for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize())) {
+                inFlight.add(submit(folder, folder.fetch(batch)));
+                if (inFlight.size() > BATCHES_AHEAD) act(folder, Batches.awaitAll(inFlight.removeFirst()), tally);
+            }
+            while (!inFlight.isEmpty()) act(folder, Batches.awaitAll(inFlight.removeFirst()), tally);
+
+            if (!settings.dryRun() && !seen.minus(candidates).isEmpty()) {
+                // Forget UIDs that left the folder, so the record stays a few ranges however long it lives.
+                state.retainScanned(account, key, folder.uidValidity(), candidates);
+            }
+        }
+        return tally.result();
+    }
+
+    private List<Future<Scored>> submit(OpenFolder folder, List<FetchedMessage> messages) {
+        List<Future<Scored>> futures = new ArrayList<>(messages.size());
+        for (FetchedMessage m : messages) {
+            listener.message(folder.name(), m.uid(), m.raw());
+            futures.add(pool.submit(() -> score(folder.name(), m)));
+        }
+        return futures;
+    }
+
+    private Scored score(String folder, FetchedMessage m) throws IOException {
+        // A message that is itself a SpamAssassin report (e.g. moved back by a user) is judged by its original.
+        byte[] content = SpamAssassinReports.unwrap(m.raw());
+        Scored scored;
+        if (settings.withReport() && settings.spamFolder() != null) {
+            Processed p = classifier.process(content);
+            scored = new Scored(m, p.verdict(), p.message());
+        } else {
+            scored = new Scored(m, classifier.classify(content), null);
+        }
+        listener.scored(folder, m.uid(), scored.verdict());
+        return scored;
+    }
+
+    private void act(OpenFolder folder, List<Scored> batch, Tally tally) throws IOException {
+        UidSet.Builder file = UidSet.builder();
+        UidSet.Builder delete = UidSet.builder();
+        UidSet.Builder leave = UidSet.builder();
+        Map<Long, String> messageIds = new HashMap<>();
+        Map<Long, ActionRunner.Upload> uploads = new HashMap<>();
+        for (Scored s : batch) {
+            long uid = s.message().uid();
+            Disposition d = policy.dispose(s.verdict());
+            tally.count(d, settings.deleteSpam());
+            switch (d) {
+                case HAM, UNSURE -> leave.add(uid);
+                case DELETE_SPAM -> delete.add(uid);
+                case FILE_SPAM -> {
+                    file.add(uid);
+                    String id = MessageIds.messageId(s.message().raw());
+                    if (id != null) messageIds.put(uid, id);
+                    if (s.rewritten() != null) uploads.put(uid, upload(s.message(), s.rewritten()));
+                }
+            }
+        }
+        if (settings.dryRun()) return;
+        List<Action> plan = plan(file.build(), delete.build());
+        if (!plan.isEmpty()) runner.perform(folder, Purpose.SCAN, plan, messageIds, uploads);
+        UidSet left = leave.build();
+        if (!left.isEmpty()) state.addScanned(account, Purpose.SCAN.stateKey(folder.name()), folder.uidValidity(), left);
+    }
+
+    /** isbg's order: file the spam, mark the originals, send deletions to the trash, then expunge. */
+    private List<Action> plan(UidSet file, UidSet delete) {
+        List<Action> plan = new ArrayList<>();
+        UidSet.Builder expunge = UidSet.builder();
+        boolean useTrash = settings.trashFolder() != null;
+        if (!file.isEmpty()) {
+            boolean moved = false;
+            if (settings.spamFolder() != null) {
+                if (!settings.withReport() && settings.deleteSpam() && settings.expunge() && !useTrash
+                        && settings.spamFlags().isEmpty()) {
+                    plan.add(Action.move(file, settings.spamFolder()));
+                    moved = true;
+                } else {
+                    plan.add(settings.withReport() ? Action.append(file, settings.spamFolder()) : Action.copy(file, settings.spamFolder()));
+                }
+            }
+            if (!moved) {
+                Set<String> flags = new LinkedHashSet<>(settings.spamFlags());
+                if (settings.deleteSpam() && !useTrash) flags.add(ActionRunner.DELETED);
+                if (!flags.isEmpty()) plan.add(Action.flag(file, String.join(" ", flags)));
+                if (settings.deleteSpam() && useTrash) plan.add(Action.copy(file, settings.trashFolder()));
+                if (flags.contains(ActionRunner.DELETED)) expunge.addAll(file);
+            }
+        }
+        if (!delete.isEmpty()) {
+            if (useTrash) {
+                plan.add(Action.copy(delete, settings.trashFolder()));
+            } else {
+                plan.add(Action.flag(delete, ActionRunner.DELETED));
+                expunge.addAll(delete);
+            }
+        }
+        UidSet toExpunge = expunge.build();
+        if (settings.expunge() && !toExpunge.isEmpty()) plan.add(Action.expunge(toExpunge));
+        return plan;
+    }
+
+    static ActionRunner.Upload upload(FetchedMessage original, byte[] rewritten) {
+        Set<String> flags = new LinkedHashSet<>(original.flags());
+        flags.remove("\\Recent");
+        flags.remove(ActionRunner.DELETED);
+        return new ActionRunner.Upload(rewritten, flags, original.internalDate());
+    }
+
+    private static final class Tally {
+        private int messages;
+        private int spam;
+        private int deleted;
+        private int unsure;
+
+        void count(Disposition d, boolean deleteSpam) {
+            messages++;
+            switch (d) {
+                case HAM -> {}
+                case UNSURE -> unsure++;
+                case FILE_SPAM -> {
+                    spam++;
+                    if (deleteSpam) deleted++;
+                }
+                case DELETE_SPAM -> {
+                    spam++;
+                    deleted++;
+                }
+            }
+        }
+
+        ScanResult result() {
+            return new ScanResult(messages, spam, deleted, unsure);
+        }
+    }
+}
