@@ -30,9 +30,9 @@ final class Passwords {
         if (s.envVar() != null) {
             String v = env.get(s.envVar());
             if (v == null || v.isEmpty()) throw ExitException.badArguments("--password-env " + s.envVar() + ": variable is not set");
-            return new Secret(v);
+            return Secret.of(v);
         }
-        if (s.commandLineValue() != null) return new Secret(s.commandLineValue());
+        if (s.commandLineValue() != null) return Secret.of(s.commandLineValue());
         if (s.file() != null) return fromFile(s.file(), "--passwdfilename");
         if (s.savedFile() != null && Files.isRegularFile(s.savedFile())) return fromFile(s.savedFile(), "saved password");
         if (!s.interactive()) {
@@ -46,7 +46,7 @@ final class Passwords {
         }
         char[] typed = console.readPassword("IMAP password for %s: ", account);
         if (typed == null) throw new ExitException(ExitCode.NO_TERMINAL, "no password was entered");
-        return new Secret(new String(typed));
+        return Secret.of(new String(typed));
     }
 
     /** Stores the password readable by its owner only, in plain text: the file's permissions are its only protection. */
@@ -68,7 +68,7 @@ final class Passwords {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             String first = text.lines().findFirst().orElse("");
             if (first.isEmpty()) throw ExitException.badArguments(what + " file " + file + " is empty");
-            return new Secret(first);
+            return Secret.of(first);
         } catch (IOException e) {
             throw ExitException.badArguments(what + " file " + file + " cannot be read: " + e.getMessage());
         }
@@ -91,7 +91,7 @@ final class Passwords {
             if (p.exitValue() != 0) throw ExitException.badArguments("--password-command exited with " + p.exitValue());
             String first = new String(out, StandardCharsets.UTF_8).lines().findFirst().orElse("");
             if (first.isEmpty()) throw ExitException.badArguments("--password-command printed no password");
-            return new Secret(first);
+            return Secret.of(first);
         } catch (IOException e) {
             throw ExitException.badArguments("--password-command could not run: " + e.getMessage());
         } catch (InterruptedException e) {

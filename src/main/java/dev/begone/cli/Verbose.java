@@ -9,18 +9,34 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
-/** What a run tells the user on stderr: warnings always, per-message lines with --verbose, bodies with --verbose-mails. */
+/**
+ * What a run tells the user on stderr: warnings always, per-message lines with --verbose, bodies with --verbose-mails.
+ * Crash tests name a journal step in the system property {@code begone.haltAt}: the JVM then halts there at once,
+ * as kill -9 would stop it (isync's test harness does the same with its step counter).
+ */
 final class Verbose implements PipelineListener {
+    static final String HALT_AT_PROPERTY = "begone.haltAt";
+
     private static final int MAIL_PREVIEW_BYTES = 4096;
 
     private final PrintWriter err;
     private final boolean perMessage;
     private final boolean mails;
+    private final String haltAt;
 
     Verbose(PrintWriter err, boolean perMessage, boolean mails) {
         this.err = err;
         this.perMessage = perMessage;
         this.mails = mails;
+        this.haltAt = System.getProperty(HALT_AT_PROPERTY);
+    }
+
+    @Override
+    public void step(String name) {
+        if (name.equals(haltAt)) {
+            err.flush();
+            Runtime.getRuntime().halt(137);
+        }
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.begone.pipeline;
 import dev.begone.imap.CopyResult;
 import dev.begone.imap.FetchedMessage;
 import dev.begone.imap.MailStore;
-import dev.begone.imap.OpenFolder;
+import dev.begone.imap.MailStore.OpenFolder;
 import dev.begone.imap.SearchCriteria;
 import dev.begone.imap.UidSet;
 import dev.begone.state.JournalEntry;
@@ -183,7 +183,7 @@ final class ActionRunner {
         try (OpenFolder dest = store.open(destination, true)) {
             for (long uid : present.toArray()) {
                 String id = ids.get(uid);
-                if (id != null && !dest.search(SearchCriteria.header("Message-ID", id)).isEmpty()) found.add(uid);
+                if (id != null && !dest.search(SearchCriteria.all().header("Message-ID", id)).isEmpty()) found.add(uid);
             }
         }
         return found.build();

@@ -5,7 +5,7 @@ import dev.begone.classify.LearnResult;
 import dev.begone.classify.SpamAssassinReports;
 import dev.begone.imap.FetchedMessage;
 import dev.begone.imap.MailStore;
-import dev.begone.imap.OpenFolder;
+import dev.begone.imap.MailStore.OpenFolder;
 import dev.begone.imap.SearchCriteria;
 import dev.begone.imap.UidSet;
 import dev.begone.state.StateStore;
@@ -48,7 +48,7 @@ public final class LearnFlow {
         int learned = 0;
         try (OpenFolder folder = store.open(settings.folder(), settings.dryRun())) {
             String key = purpose.stateKey(folder.name());
-            UidSet candidates = folder.search(SearchCriteria.flagged(settings.flagged()));
+            UidSet candidates = folder.search(SearchCriteria.all().flagged(settings.flagged()).undeleted());
             UidSet fresh = candidates.minus(state.scanned(account, key, folder.uidValidity()));
             if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());
             for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize())) {
@@ -75,7 +75,7 @@ public final class LearnFlow {
         byte[] original = SpamAssassinReports.unwrap(m.raw());
         String digest = MessageIds.digest(original);
         LearnResult result;
-        if (state.isLearned(account, digest, classifier.name(), settings.label())) {
+        if (state.learnedAs(account, digest, classifier.name()).filter(settings.label()::equals).isPresent()) {
             result = LearnResult.ALREADY_KNOWN;
         } else {
             result = classifier.learn(original, settings.label());

@@ -6,7 +6,7 @@ import dev.begone.classify.SpamAssassinReports;
 import dev.begone.classify.Verdict;
 import dev.begone.imap.FetchedMessage;
 import dev.begone.imap.MailStore;
-import dev.begone.imap.OpenFolder;
+import dev.begone.imap.MailStore.OpenFolder;
 import dev.begone.imap.SearchCriteria;
 import dev.begone.imap.UidSet;
 import dev.begone.rules.Disposition;
@@ -62,7 +62,7 @@ public final class ScanFlow {
         Tally tally = new Tally();
         try (OpenFolder folder = store.open(settings.folder(), settings.dryRun())) {
             String key = Purpose.SCAN.stateKey(folder.name());
-            UidSet candidates = folder.search(SearchCriteria.notLargerThan(settings.maxSizeBytes()));
+            UidSet candidates = folder.search(SearchCriteria.all().maxSize(settings.maxSizeBytes()).undeleted());
             UidSet seen = state.scanned(account, key, folder.uidValidity());
             UidSet fresh = candidates.minus(seen);
             if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());

@@ -1,0 +1,150 @@
+package dev.begone.bench;
+
+import dev.begone.classify.spamd.SpamdClassifier;
+import dev.begone.classify.spamd.SpamdOptions;
+import dev.begone.imap.MailStore;
+import dev.begone.imap.ImapMailStore;
+import dev.begone.imap.SearchCriteria;
+import dev.begone.imap.TlsMode;
+import dev.begone.imap.UidSet;
+import dev.begone.state.StateStore;
+import dev.begone.testing.Dovecot;
+import dev.begone.testing.SharedCorpus;
+import dev.begone.testing.Spamd;
+import dev.begone.testing.TestMail;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * bench/scan-spamd: begone's scan rate against real Dovecot + spamd beside spamd's raw rate on the same messages at
+ * the same concurrency with no IMAP at all; then a run with nothing new on a 100,000-message folder. Prints figures;
+ * asserts nothing.
+ *
+ * <p>Arguments: messages (default 400), jobs (default 2), big folder size (default 100000).
+ */
+public final class ScanSpamdBench {
+    private static final String BEGONE_JAR = "target/begone.jar";
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 400;
+        int jobs = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int big = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+        Path corpus = SharedCorpus.root().orElseThrow(() -> new IllegalStateException("../shared/corpus not found"));
+        Path tmp = Files.createTempDirectory("begone-bench");
+        List<byte[]> messages = SharedCorpus.sample(corpus, n);
+        System.out.printf("bench: %d corpus messages (%d bytes), jobs=%d, cores=%d%n", messages.size(),
+                messages.stream().mapToLong(m -> m.length).sum(), jobs, Runtime.getRuntime().availableProcessors());
+
+        try (Spamd spamd = Spamd.start(Files.createDirectories(tmp.resolve("spamd")), Spamd.Config.DEFAULT.withMaxChildren(jobs));
+                Dovecot dovecot = Dovecot.start(Files.createDirectories(tmp.resolve("dovecot")))) {
+            SpamdOptions spamdOptions = SpamdOptions.parse("127.0.0.1:" + spamd.port()).withMaxConcurrent(jobs);
+            rawRate(spamdOptions, jobs, messages.subList(0, Math.min(20, messages.size())));
+
+            double raw1 = rawRate(spamdOptions, jobs, messages);
+            dovecot.deliver("alice", "INBOX", messages);
+            Path home = Files.createDirectories(tmp.resolve("home-alice"));
+            long t0 = System.nanoTime();
+            ChildRun scan = runBegone(home, dovecot, "alice", List.of("--spamc", "--spamd", "127.0.0.1:" + spamd.port(),
+                    "--jobs", String.valueOf(jobs), "--partialrun", "0", "--maxsize", "100000000", "--noreport"));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double begone = messages.size() / seconds;
+            double raw2 = rawRate(spamdOptions, jobs, messages);
+            double raw = (raw1 + raw2) / 2;
+            System.out.print(scan.output());
+            System.out.printf("spamd raw:   %.2f msgs/s (%.2f before, %.2f after the begone run)%n", raw, raw1, raw2);
+            System.out.printf("begone scan: %.2f msgs/s (%d messages in %.2f s, whole process incl. JVM start, IMAP login, fetch, filing)%n",
+                    begone, messages.size(), seconds);
+            System.out.printf("ratio begone/raw: %.3f%n", begone / raw);
+            System.out.printf("begone peak RSS (scan of %d): %d MB%n", messages.size(), scan.peakRssKb() / 1024);
+
+            nothingNewOnBigFolder(tmp, dovecot, big);
+        }
+    }
+
+    private static double rawRate(SpamdOptions options, int jobs, List<byte[]> messages) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(jobs);
+        try (SpamdClassifier spamd = new SpamdClassifier(options)) {
+            long t0 = System.nanoTime();
+            List<Future<?>> futures = new ArrayList<>();
+            for (byte[] m : messages) futures.add(pool.submit(() -> spamd.classify(m)));
+            for (Future<?> f : futures) f.get();
+            return messages.size() / ((System.nanoTime() - t0) / 1e9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void nothingNewOnBigFolder(Path tmp, Dovecot dovecot, int count) throws Exception {
+        List<byte[]> small = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) small.add(TestMail.ham(i));
+        long t0 = System.nanoTime();
+        dovecot.deliver("bob", "INBOX", small);
+        System.out.printf("big folder: delivered %d messages in %.1f s%n", count, (System.nanoTime() - t0) / 1e9);
+        Path home = Files.createDirectories(tmp.resolve("home-bob"));
+        long uidValidity;
+        UidSet all;
+        try (MailStore store = ImapMailStore.connect(dovecot.settings("bob", TlsMode.IMPLICIT));
+                MailStore.OpenFolder inbox = store.open("INBOX", true)) {
+            uidValidity = inbox.uidValidity();
+            all = inbox.search(SearchCriteria.all());
+        }
+        // Mark everything scanned as a previous run would have (scoring 100,000 messages is not what is measured).
+        try (StateStore state = StateStore.open(home.resolve("state/begone/state.db"))) {
+            state.addScanned("bob@127.0.0.1:" + dovecot.imapsPort(), "INBOX", uidValidity, all);
+        }
+        List<String> args = List.of("--partialrun", "0", "--noreport", "--verbose");
+        runBegone(home, dovecot, "bob", args);
+        ChildRun run = runBegone(home, dovecot, "bob", args);
+        long commands = run.output().lines().filter(l -> l.matches("^A\\d+ [A-Z].*") && !l.matches("^A\\d+ (OK|NO|BAD)\\b.*")).count();
+        System.out.printf("nothing new on %d messages: %.3f s wall (whole process incl. JVM start), %d IMAP commands, peak RSS %d MB%n",
+                all.size(), run.seconds(), commands, run.peakRssKb() / 1024);
+        System.out.println(run.output().lines().filter(l -> l.contains("spams found")).findFirst().orElse("(no stats line)"));
+    }
+
+    record ChildRun(String output, double seconds, long peakRssKb) {}
+
+    private static ChildRun runBegone(Path home, Dovecot dovecot, String user, List<String> extra) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", BEGONE_JAR, "isbg", "--imaphost", "127.0.0.1", "--imapport", String.valueOf(dovecot.imapsPort()),
+                "--imapuser", user, "--password-env", "PW", "--noninteractive", "--tls-ca", dovecot.certPem().toString(),
+                "--spaminbox", "Junk"));
+        cmd.addAll(extra);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PW", Dovecot.PASSWORDS.get(user));
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("XDG_STATE_HOME", home.resolve("state").toString());
+        Path out = Files.createTempFile("begone-bench", ".out");
+        pb.redirectOutput(out.toFile());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        long peak = 0;
+        Path status = Path.of("/proc", String.valueOf(p.pid()), "status");
+        while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
+            peak = Math.max(peak, vmHwmKb(status));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String text = Files.readString(out, StandardCharsets.ISO_8859_1);
+        Files.delete(out);
+        if (p.exitValue() != 0) throw new IllegalStateException("begone exited " + p.exitValue() + ":\n" + text);
+        return new ChildRun(text, seconds, peak);
+    }
+
+    private static long vmHwmKb(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        } catch (IOException | RuntimeException e) {
+            // The process ended between the check and the read: the last reading stands.
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,445 @@
+package dev.begone.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.begone.imap.FetchedMessage;
+import dev.begone.imap.ImapMailStore;
+import dev.begone.imap.ImapSettings;
+import dev.begone.imap.MailStore;
+import dev.begone.imap.TlsMode;
+import dev.begone.state.AccountLock;
+import dev.begone.testing.Dovecot;
+import dev.begone.testing.FaultProxy;
+import dev.begone.testing.Mailbox;
+import dev.begone.testing.ServerProcess;
+import dev.begone.testing.Spamd;
+import dev.begone.testing.TestMail;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** begone isbg against real Dovecot and real spamd: what an isbg user relies on, end to end. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class IsbgOnDovecotTest {
+    private static final String SPAM = "Junk";
+
+    @TempDir
+    static Path spamdDir;
+
+    static Spamd spamd;
+
+    @TempDir
+    Path dir;
+
+    Dovecot dovecot;
+    IsbgCli cli;
+
+    @BeforeAll
+    static void startSpamd() throws Exception {
+        ServerProcess.assumeInstalled("spamd", "spamd");
+        spamd = Spamd.start(spamdDir);
+    }
+
+    @AfterAll
+    static void stopSpamd() throws Exception {
+        if (spamd != null) spamd.close();
+    }
+
+    void startDovecot(Dovecot.Options options) throws Exception {
+        ServerProcess.assumeInstalled("dovecot", "dovecot-imapd");
+        Path mailDir = Files.createDirectories(dir.resolve("dovecot"));
+        dovecot = Dovecot.start(mailDir, options);
+        cli = new IsbgCli(Files.createDirectories(dir.resolve("home"))).env("PW", Dovecot.PASSWORDS.get("alice"));
+    }
+
+    @AfterEach
+    void stopDovecot() throws Exception {
+        if (dovecot != null) dovecot.close();
+    }
+
+    ImapSettings alice() {
+        return dovecot.settings("alice", TlsMode.IMPLICIT);
+    }
+
+    List<String> isbg(String... extra) {
+        List<String> args = new ArrayList<>(List.of("isbg", "--imaphost", "127.0.0.1", "--imapport",
+                String.valueOf(dovecot.imapsPort()), "--imapuser", "alice", "--password-env", "PW", "--noninteractive",
+                "--tls-ca", dovecot.certPem().toString(), "--spamc", "--spamd", "127.0.0.1:" + spamd.port(),
+                "--spaminbox", SPAM));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    void deliver(List<byte[]> messages) throws Exception {
+        dovecot.deliver("alice", "INBOX", messages);
+    }
+
+    static List<byte[]> mixed(int hams, int spams) {
+        List<byte[]> all = new ArrayList<>(TestMail.hams(0, hams));
+        all.addAll(TestMail.spams(0, spams));
+        return all;
+    }
+
+    static Set<String> ids(List<byte[]> messages) {
+        Set<String> out = new TreeSet<>();
+        for (byte[] m : messages) out.add(TestMail.messageId(m));
+        return out;
+    }
+
+    Set<String> idsIn(String folder) throws Exception {
+        return new TreeSet<>(Mailbox.messageIds(alice(), folder));
+    }
+
+    @Test
+    void spamIsMovedToSpamFolderAndHamStaysAndSecondRunScansNothing() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        deliver(mixed(4, 3));
+
+        IsbgCli.Run first = cli.run(isbg("--delete", "--expunge", "--noreport"));
+        assertEquals(0, first.exit(), first.toString());
+        assertEquals(ids(TestMail.spams(0, 3)), idsIn(SPAM));
+        assertEquals(ids(TestMail.hams(0, 4)), idsIn("INBOX"));
+        assertTrue(first.out().contains("3 spams found in 7 messages"), first.toString());
+        assertTrue(first.out().contains("3/3 was automatically deleted"), first.toString());
+
+        IsbgCli.Run second = cli.run(isbg("--delete", "--expunge", "--noreport"));
+        assertEquals(0, second.exit(), second.toString());
+        assertTrue(second.out().contains("0 spams found in 0 messages"), second.toString());
+    }
+
+    @Test
+    void withoutDeleteTheInboxIsLeftUntouchedAndSpamIsCopiedOnce() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        deliver(mixed(2, 2));
+
+        assertEquals(0, cli.run(isbg("--noreport")).exit());
+        assertEquals(0, cli.run(isbg("--noreport")).exit());
+
+        assertEquals(ids(mixed(2, 2)), idsIn("INBOX"));
+        assertEquals(List.copyOf(ids(TestMail.spams(0, 2))), Mailbox.messageIds(alice(), SPAM).stream().sorted().toList());
+    }
+
+    @Test
+    void reportModeFilesTheSpamAssassinRewriteWithOriginalDateAndFlags() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        deliver(TestMail.spams(0, 1));
+        try (MailStore store = ImapMailStore.connect(alice()); MailStore.OpenFolder inbox = store.open("INBOX", false)) {
+            inbox.addFlags(inbox.search(dev.begone.imap.SearchCriteria.all()), Set.of("\\Seen", "\\Flagged"));
+        }
+        FetchedMessage original = Mailbox.messages(alice(), "INBOX").get(0);
+
+        IsbgCli.Run run = cli.run(isbg());
+        assertEquals(0, run.exit(), run.toString());
+
+        List<FetchedMessage> filed = Mailbox.messages(alice(), SPAM);
+        assertEquals(1, filed.size());
+        String text = new String(filed.get(0).raw(), StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains("X-Spam-Status: Yes"), text);
+        assertEquals(original.internalDate(), filed.get(0).internalDate());
+        assertTrue(filed.get(0).flags().containsAll(Set.of("\\Seen", "\\Flagged")), filed.get(0).flags().toString());
+        assertEquals(1, Mailbox.messages(alice(), "INBOX").size(), "isbg leaves the inbox alone without --delete");
+    }
+
+    @Test
+    void flagOptionFlagsSpamInTheInbox() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        deliver(mixed(1, 1));
+        assertEquals(0, cli.run(isbg("--flag", "--noreport")).exit());
+        for (FetchedMessage m : Mailbox.messages(alice(), "INBOX")) {
+            boolean isSpam = new String(m.raw(), StandardCharsets.ISO_8859_1).contains(TestMail.GTUBE);
+            assertEquals(isSpam, m.flags().contains("\\Flagged"), "uid " + m.uid());
+        }
+    }
+
+    @Test
+    void dryRunScoresButChangesAndRecordsNothing() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        deliver(mixed(2, 2));
+        IsbgCli.Run dry = cli.run(isbg("--dryrun", "--delete", "--expunge", "--noreport"));
+        assertEquals(0, dry.exit(), dry.toString());
+        assertTrue(dry.out().contains("2 spams found in 4 messages"), dry.toString());
+        assertEquals(ids(mixed(2, 2)), idsIn("INBOX"));
+        assertEquals(Set.of(), idsIn(SPAM));
+        assertTrue(Mailbox.messages(alice(), "INBOX").stream().noneMatch(m -> m.flags().contains("\\Seen")));
+
+        IsbgCli.Run real = cli.run(isbg("--delete", "--expunge", "--noreport"));
+        assertTrue(real.out().contains("2 spams found in 4 messages"), "the dry run recorded nothing: " + real);
+    }
+
+    @Test
+    void partialRunScansTheNewestMessagesFirst() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        deliver(mixed(5, 0));
+        IsbgCli.Run run = cli.run(isbg("--partialrun", "2", "--exitcodes"));
+        assertTrue(run.out().contains("0 spams found in 2 messages"), run.toString());
+        IsbgCli.Run rest = cli.run(isbg("--partialrun", "0"));
+        assertTrue(rest.out().contains("0 spams found in 3 messages"), rest.toString());
+    }
+
+    @Test
+    void exitCodesTellWhetherNewMailWasHamSpamOrBoth() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        assertEquals(ExitCode.OK.code(), cli.run(isbg("--exitcodes", "--noreport")).exit(), "nothing new");
+        deliver(TestMail.hams(0, 2));
+        assertEquals(ExitCode.NEW_HAM.code(), cli.run(isbg("--exitcodes", "--noreport")).exit());
+        deliver(TestMail.spams(0, 2));
+        assertEquals(ExitCode.NEW_SPAM.code(), cli.run(isbg("--exitcodes", "--noreport")).exit());
+        deliver(mixed(1, 1).stream().map(m -> rename(m, "again")).toList());
+        assertEquals(ExitCode.NEW_MIXED.code(), cli.run(isbg("--exitcodes", "--noreport")).exit());
+        deliver(TestMail.spams(10, 1));
+        assertEquals(ExitCode.OK.code(), cli.run(isbg("--noreport")).exit(), "without --exitcodes");
+    }
+
+    private static byte[] rename(byte[] message, String suffix) {
+        return new String(message, StandardCharsets.ISO_8859_1).replace("@example.org>", "." + suffix + "@example.org>")
+                .replace("@lottery.example>", "." + suffix + "@lottery.example>").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void unreachableSpamdExitsTwelveAndMovesOrRecordsNothing() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        deliver(mixed(1, 2));
+        int closedPort = ServerProcess.freePorts(1)[0];
+        List<String> args = isbg("--delete", "--expunge", "--noreport");
+        args.set(args.indexOf("127.0.0.1:" + spamd.port()), "127.0.0.1:" + closedPort);
+        IsbgCli.Run run = cli.run(args);
+        assertEquals(ExitCode.CLASSIFIER_ERROR.code(), run.exit(), run.toString());
+        assertEquals(ids(mixed(1, 2)), idsIn("INBOX"));
+
+        IsbgCli.Run retry = cli.run(isbg("--delete", "--expunge", "--noreport"));
+        assertTrue(retry.out().contains("2 spams found in 3 messages"), "nothing was recorded as scanned: " + retry);
+    }
+
+    @Test
+    void wrongPasswordExitsElevenWithoutShowingThePassword() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        cli.env("PW", "not-the-password-xyz");
+        IsbgCli.Run run = cli.run(isbg("--verbose"));
+        assertEquals(ExitCode.IMAP_ERROR.code(), run.exit(), run.toString());
+        assertTrue(!run.err().contains("not-the-password-xyz") && !run.out().contains("not-the-password-xyz"), run.toString());
+    }
+
+    @Test
+    void verboseShowsTheImapDialogueWithThePasswordRedacted() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        deliver(mixed(1, 1));
+        IsbgCli.Run run = cli.run(isbg("--verbose", "--noreport"));
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.err().contains("UID SEARCH") || run.err().contains("uid search"), run.err());
+        assertTrue(!run.err().contains(Dovecot.PASSWORDS.get("alice")), "password leaked into the trace");
+    }
+
+    @Test
+    void selfSignedCertificateIsRefusedWithoutTlsCa() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        List<String> args = isbg();
+        int at = args.indexOf("--tls-ca");
+        args.remove(at);
+        args.remove(at);
+        IsbgCli.Run run = cli.run(args);
+        assertEquals(ExitCode.IMAP_ERROR.code(), run.exit(), run.toString());
+        assertTrue(run.err().contains("not trusted"), run.err());
+        assertEquals(1, run.err().lines().count(), "one clear line: " + run.err());
+    }
+
+    @Test
+    void serverWithoutStarttlsIsRefusedUnderNosslUnlessPlaintextIsAllowed() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT.withStarttls(false));
+        List<String> args = isbg("--nossl", "--noreport");
+        args.set(args.indexOf(String.valueOf(dovecot.imapsPort())), String.valueOf(dovecot.imapPort()));
+        IsbgCli.Run refused = cli.run(args);
+        assertEquals(ExitCode.IMAP_ERROR.code(), refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("STARTTLS"), refused.err());
+
+        args.add("--allow-plaintext");
+        IsbgCli.Run allowed = cli.run(args);
+        assertEquals(0, allowed.exit(), allowed.toString());
+    }
+
+    @Test
+    void badArgumentsGiveOneLineAndExitTen() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        for (List<String> bad : List.of(
+                List.of("isbg", "--imaphost", "h"),
+                List.of("isbg", "--imaphost", "h", "--imapuser", "u", "--partialrun", "-1"),
+                List.of("isbg", "--imaphost", "h", "--imapuser", "u", "--deletehigherthan", "0.5"),
+                List.of("isbg", "--imaphost", "h", "--imapuser", "u", "--maxsize", "x"),
+                List.of("isbg", "--no-such-option"))) {
+            IsbgCli.Run run = cli.run(bad);
+            assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), bad + ": " + run);
+            assertTrue(run.err().startsWith("begone: "), run.toString());
+        }
+    }
+
+    @Test
+    void missingPasswordWithoutTerminalExitsTwenty() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        List<String> args = isbg();
+        int at = args.indexOf("--password-env");
+        args.remove(at);
+        args.remove(at);
+        assertEquals(ExitCode.NO_TERMINAL.code(), cli.run(args).exit());
+        args.remove("--noninteractive");
+        assertEquals(ExitCode.NO_TERMINAL.code(), cli.run(args).exit(), "tests have no console");
+    }
+
+    @Test
+    void anotherRunHoldingTheLockExitsThirty() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        Path lockFile = dir.resolve("the.lock");
+        try (AccountLock held = AccountLock.acquire(lockFile, Duration.ofMinutes(240), false)) {
+            IsbgCli.Run run = cli.run(isbg("--lockfilename", lockFile.toString()));
+            assertEquals(ExitCode.LOCKED.code(), run.exit(), run.toString());
+        }
+        assertEquals(0, cli.run(isbg("--lockfilename", lockFile.toString())).exit());
+    }
+
+    @Test
+    void savedPasswordIsUsedByLaterRunsAndReadableOnlyByItsOwner() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        Path pwFile = dir.resolve("pw");
+        assertEquals(0, cli.run(isbg("--savepw", "--passwdfilename", pwFile.toString())).exit());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(pwFile)));
+        List<String> args = isbg("--passwdfilename", pwFile.toString());
+        int at = args.indexOf("--password-env");
+        args.remove(at);
+        args.remove(at);
+        assertEquals(0, cli.run(args).exit());
+    }
+
+    @Test
+    void imaplistShowsFoldersWithSpecialUse() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        IsbgCli.Run run = cli.run(isbg("--imaplist"));
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.out().contains("Junk") && run.out().contains("\\Junk"), run.out());
+        assertTrue(run.out().contains("Trash") && run.out().contains("\\Trash"), run.out());
+    }
+
+    @Test
+    void gmailModeDeletesByCopyingToTheSpecialUseTrash() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        deliver(mixed(1, 2));
+        IsbgCli.Run run = cli.run(isbg("--gmail", "--delete", "--noreport"));
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(ids(TestMail.spams(0, 2)), idsIn("Trash"));
+        assertEquals(ids(TestMail.spams(0, 2)), idsIn(SPAM));
+    }
+
+    @Test
+    void deleteHigherThanDeletesWithoutFiling() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        deliver(mixed(1, 2));
+        IsbgCli.Run run = cli.run(isbg("--deletehigherthan", "100", "--expunge", "--noreport"));
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(Set.of(), idsIn(SPAM));
+        assertEquals(ids(TestMail.hams(0, 1)), idsIn("INBOX"));
+        assertTrue(run.out().contains("2/2 was automatically deleted"), run.toString());
+    }
+
+    @Test
+    void learnedSpamIsDestroyedAndNeverLearnedTwice() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        try (MailStore store = ImapMailStore.connect(alice())) {
+            store.create("Learn/Spam");
+            store.create("Learn/Ham");
+        }
+        dovecot.deliver("alice", "Learn/Spam", TestMail.spams(100, 2));
+        dovecot.deliver("alice", "Learn/Ham", TestMail.hams(100, 2));
+        List<String> learn = isbg("--teachonly", "--learnspambox", "Learn/Spam", "--learnhambox", "Learn/Ham",
+                "--learnthenflag");
+        IsbgCli.Run first = cli.run(learn);
+        assertEquals(0, first.exit(), first.toString());
+        assertTrue(first.out().contains("/2 spams learnt") && first.out().contains("/2 hams learnt"), first.toString());
+        assertTrue(Mailbox.messages(alice(), "Learn/Ham").stream().allMatch(m -> m.flags().contains("\\Flagged")),
+                "--learnthenflag flags what was learnt");
+
+        IsbgCli.Run second = cli.run(learn);
+        assertTrue(second.out().contains("0/0 spams learnt") && second.out().contains("0/0 hams learnt"), second.toString());
+
+        IsbgCli.Run destroy = cli.run(isbg("--teachonly", "--learnspambox", "Learn/Spam", "--learnthendestroy", "--expunge",
+                "--learnflagged"));
+        assertEquals(0, destroy.exit(), destroy.toString());
+    }
+
+    @Test
+    void learntHamIsMovedWithMovehamto() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        try (MailStore store = ImapMailStore.connect(alice())) {
+            store.create("Learn/Ham");
+            store.create("Learned/Ham");
+        }
+        dovecot.deliver("alice", "Learn/Ham", TestMail.hams(200, 3));
+        IsbgCli.Run run = cli.run(isbg("--teachonly", "--learnhambox", "Learn/Ham", "--movehamto", "Learned/Ham"));
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(Set.of(), idsIn("Learn/Ham"));
+        assertEquals(ids(TestMail.hams(200, 3)), idsIn("Learned/Ham"));
+    }
+
+    /** kill -9 at each step of a move on a server without MOVE: nothing lost, no duplicate, the next run finishes. */
+    @ParameterizedTest
+    @ValueSource(strings = {"move.intent", "move.sent", "move.copied", "move.done"})
+    void runKilledBetweenCopyAndExpungeLosesNothingAndNextRunFinishesWithoutDuplicates(String step) throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT.withMove(false));
+        deliver(mixed(2, 3));
+        IsbgCli.Run killed = cli.runInChildJvm(List.of("-Dbegone.haltAt=" + step), isbg("--delete", "--expunge", "--noreport"));
+        assertEquals(137, killed.exit(), killed.toString());
+        Set<String> everywhere = new TreeSet<>(idsIn("INBOX"));
+        everywhere.addAll(idsIn(SPAM));
+        assertEquals(ids(mixed(2, 3)), everywhere, "after a kill at " + step + " every message is in some folder");
+
+        IsbgCli.Run next = cli.run(isbg("--delete", "--expunge", "--noreport"));
+        assertEquals(0, next.exit(), next.toString());
+        assertEquals(ids(TestMail.spams(0, 3)), idsIn(SPAM));
+        assertEquals(3, Mailbox.messageIds(alice(), SPAM).size(), "no duplicate copies after a kill at " + step);
+        assertEquals(ids(TestMail.hams(0, 2)), idsIn("INBOX"));
+    }
+
+    @Test
+    void runKilledAfterCopyWithoutDeleteDoesNotCopyAgain() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        deliver(mixed(1, 2));
+        IsbgCli.Run killed = cli.runInChildJvm(List.of("-Dbegone.haltAt=copy.sent"), isbg("--noreport"));
+        assertEquals(137, killed.exit(), killed.toString());
+        assertEquals(0, cli.run(isbg("--noreport")).exit());
+        assertEquals(2, Mailbox.messageIds(alice(), SPAM).size(), "the copy made before the kill was recognised");
+        assertEquals(ids(mixed(1, 2)), idsIn("INBOX"));
+    }
+
+    @Test
+    void connectionDroppedMidRunLosesNothingAndNextRunFinishes() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT.withStarttls(false).withMove(false));
+        deliver(mixed(2, 2));
+        try (FaultProxy proxy = FaultProxy.start(dovecot.imapPort(), new FaultProxy.Policy.DropWhenClientSends("UID EXPUNGE"))) {
+            List<String> args = isbg("--nossl", "--allow-plaintext", "--delete", "--expunge", "--noreport");
+            args.set(args.indexOf(String.valueOf(dovecot.imapsPort())), String.valueOf(proxy.port()));
+            IsbgCli.Run dropped = cli.run(args);
+            assertEquals(ExitCode.IMAP_ERROR.code(), dropped.exit(), dropped.toString());
+            Set<String> everywhere = new TreeSet<>(idsIn("INBOX"));
+            everywhere.addAll(idsIn(SPAM));
+            assertEquals(ids(mixed(2, 2)), everywhere);
+
+            proxy.policy(new FaultProxy.Policy.Pass());
+            IsbgCli.Run next = cli.run(args);
+            assertEquals(0, next.exit(), next.toString());
+        }
+        assertEquals(ids(TestMail.spams(0, 2)), idsIn(SPAM));
+        assertEquals(2, Mailbox.messageIds(alice(), SPAM).size());
+        assertEquals(ids(TestMail.hams(0, 2)), idsIn("INBOX"));
+    }
+}
