@@ -75,11 +75,13 @@ public final class AccountLock implements AutoCloseable {
     public static AccountLock acquire(Path lockFile, Duration grace, boolean ignore, Clock clock) throws IOException {
         Objects.requireNonNull(grace, "grace == null");
         if (grace.isNegative()) throw new IllegalArgumentException("grace is negative: " + grace);
-        Path file = lockFile.toAbsolutePath().normalize();
+        Path given = lockFile.toAbsolutePath().normalize();
         synchronized (HELD) {
+            if (given.getParent() != null) PrivateFiles.createDirectories(given.getParent());
+            // The directory's real path, so that two spellings of one file share one entry in HELD.
+            Path file = given.getParent() == null ? given : given.getParent().toRealPath().resolve(given.getFileName());
             AccountLock mine = HELD.get(file);
             if (mine != null) return heldElsewhere(file, mine.holder, ignore);
-            if (file.getParent() != null) PrivateFiles.createDirectories(file.getParent());
             FileChannel channel = FileChannel.open(
                     file,
                     Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE),

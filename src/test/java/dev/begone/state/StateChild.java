@@ -34,6 +34,13 @@ public final class StateChild {
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
                 Runtime.getRuntime().halt(HALTED);
             }
+            case "try-lock" -> {
+                try (AccountLock lock = AccountLock.acquire(Path.of(args[1]), Duration.ofMinutes(60), false)) {
+                    System.out.println("ACQUIRED " + lock.file());
+                } catch (LockedException e) {
+                    System.out.println("REFUSED " + e.getMessage());
+                }
+            }
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
