@@ -142,6 +142,8 @@ public final class StateStore implements AutoCloseable {
     }
 
     private UidSet scannedNow(String account, String folder, long uidValidity) throws SQLException {
+        JournalEntry.requireText(account, "account");
+        Objects.requireNonNull(folder, "folder == null");
         try (PreparedStatement select =
                 connection.prepareStatement("SELECT uid_validity, uids FROM scanned WHERE account = ? AND folder = ?")) {
             select.setString(1, account);

@@ -70,6 +70,7 @@ class AccountLockTest {
     @Test
     void secondAcquireInSameProcessIsRefusedWithoutLosingTheLock() throws Exception {
         try (AccountLock held = AccountLock.acquire(lockFile(), GRACE, false)) {
+            assertEquals(lockFile(), held.file());
             LockedException e = assertThrows(LockedException.class, () -> AccountLock.acquire(lockFile(), GRACE, false));
             assertTrue(e.getMessage().startsWith(
                     "another begone run holds " + lockFile() + " (pid " + ProcessHandle.current().pid() + ", since "),
