@@ -74,9 +74,12 @@ public final class ScanFlow {
             }
             while (!inFlight.isEmpty()) act(folder, Batches.awaitAll(inFlight.removeFirst()), tally);
 
-            if (!settings.dryRun() && !seen.minus(candidates).isEmpty()) {
-                // Forget UIDs that left the folder, so the record stays a few ranges however long it lives.
-                state.retainScanned(account, key, folder.uidValidity(), candidates);
+            if (!settings.dryRun() && !seen.isEmpty()) {
+                // UIDs are never reused within a UIDVALIDITY: those below the highest seen that are no candidate
+                // (expunged, too big, deleted) can count as seen, which keeps the record one range however many
+                // scattered messages leave the folder.
+                UidSet gaps = UidSet.range(1, seen.max()).minus(candidates).minus(seen);
+                if (!gaps.isEmpty()) state.addScanned(account, key, folder.uidValidity(), gaps);
             }
         }
         return tally.result();
