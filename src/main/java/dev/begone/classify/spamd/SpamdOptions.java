@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 public record SpamdOptions(String host, int port, Duration connectTimeout, Duration readTimeout, int maxConcurrent,
                            String user, int maxMessageBytes) {
     public static final int DEFAULT_PORT = 783;
-    /** spamc's default {@code --max-size}: "500 KB", i.e. 500 * 1024 bytes. */
+    /** spamc's default {@code --max-size}, 500 * 1024 bytes (spamc 4.0.1 scores 512000 bytes, passes 512001 through). */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 500 * 1024;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** spamc's default {@code -t}: 600 s, long enough for a slow scan of a large message. */

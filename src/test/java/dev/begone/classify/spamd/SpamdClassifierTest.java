@@ -131,6 +131,8 @@ class SpamdClassifierTest {
         assertEquals(List.of(SpamdClassifier.TOO_BIG), v.reasons());
         Processed p = small.process(gtube);
         assertTrue(Arrays.equals(gtube, p.message()), "passed through unchanged");
+        SpamdClassifier exact = new SpamdClassifier(spamd.options().withMaxMessageBytes(gtube.length));
+        assertEquals(Outcome.SPAM, exact.classify(gtube).outcome(), "a message of exactly the limit is sent, as spamc does");
     }
 
     @Test
