@@ -2,6 +2,7 @@ package dev.begone.cli;
 
 import dev.begone.classify.Classifier;
 import dev.begone.classify.ClassifierException;
+import dev.begone.classify.spamassassin.SpamAssassinOptions;
 import dev.begone.classify.spamassassin.SpamAssassinProgram;
 import dev.begone.classify.spamd.SpamdClassifier;
 import dev.begone.classify.spamd.SpamdOptions;
@@ -45,7 +46,7 @@ final class ClassifierOptions {
         String name = classifier != null ? classifier : implied != null ? implied : fallback;
         return switch (name) {
             case "spamd" -> new SpamdClassifier(SpamdOptions.parse(spamd).withMaxConcurrent(jobs));
-            case "spamassassin" -> new SpamAssassinProgram(SpamAssassinProgram.Options.defaults().withMaxConcurrent(jobs));
+            case "spamassassin" -> new SpamAssassinProgram(SpamAssassinOptions.defaults().withMaxConcurrent(jobs));
             default -> throw ExitException.badArguments("unknown classifier '" + name + "'");
         };
     }

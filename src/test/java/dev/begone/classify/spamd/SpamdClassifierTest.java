@@ -13,9 +13,9 @@ import dev.begone.classify.Outcome;
 import dev.begone.classify.Processed;
 import dev.begone.classify.Verdict;
 import dev.begone.testing.ServerProcess;
+import dev.begone.testing.SharedCorpus;
 import dev.begone.testing.Spamd;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -182,10 +181,7 @@ class SpamdClassifierTest {
 
     @Test
     void everyCorpusMessageIsScoredWithoutException() throws Exception {
-        String corpus = System.getProperty("begone.corpus");
-        Path root = corpus == null ? null : Path.of(corpus);
-        Assumptions.assumeTrue(root != null && Files.isRegularFile(root.resolve("labels.tsv")), "SKIPPED: corpus not found");
-        List<byte[]> sample = CorpusSample.load(root, 300);
+        List<byte[]> sample = SharedCorpus.sample(SharedCorpus.requireRoot(), 300);
         SpamdClassifier c = new SpamdClassifier(spamd.options().withMaxConcurrent(2));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
