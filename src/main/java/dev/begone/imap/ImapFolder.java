@@ -15,6 +15,7 @@ import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
 import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.eclipse.angus.mail.imap.protocol.FLAGS;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
 import org.eclipse.angus.mail.imap.protocol.RFC822SIZE;
@@ -30,6 +31,8 @@ final class ImapFolder implements MailStore.OpenFolder {
     private final IMAPFolder folder;
     private final long uidValidity;
     private final long uidNext;
+    /** Kept from EXISTS and EXPUNGE answers, as Angus's own count ignores commands it did not send. */
+    private long messageCount;
 
     ImapFolder(ImapMailStore owner, String name, IMAPFolder folder) throws MailStoreException {
         this.owner = owner;
@@ -38,6 +41,7 @@ final class ImapFolder implements MailStore.OpenFolder {
         try {
             this.uidValidity = folder.getUIDValidity();
             this.uidNext = folder.getUIDNext();
+            this.messageCount = folder.getMessageCount();
         } catch (MessagingException e) {
             throw owner.failure("SELECT " + name, e);
         }
@@ -63,12 +67,8 @@ final class ImapFolder implements MailStore.OpenFolder {
     }
 
     @Override
-    public long messageCount() throws MailStoreException {
-        try {
-            return folder.getMessageCount();
-        } catch (MessagingException e) {
-            throw owner.failure("message count of " + name, e);
-        }
+    public long messageCount() {
+        return messageCount;
     }
 
     @Override
@@ -215,7 +215,12 @@ final class ImapFolder implements MailStore.OpenFolder {
             Response[] r = p.command(verb, args);
             List<Response> forAngus = new ArrayList<>();
             for (Response each : r) {
-                if (!(each instanceof FetchResponse)) forAngus.add(each);
+                if (each instanceof FetchResponse) continue;
+                forAngus.add(each);
+                if (each instanceof IMAPResponse ir && ir.isUnTagged()) {
+                    if (ir.keyEquals("EXISTS")) messageCount = ir.getNumber();
+                    else if (ir.keyEquals("EXPUNGE")) messageCount--;
+                }
             }
             p.notifyResponseHandlers(forAngus.toArray(new Response[0]));
             p.handleResult(r[r.length - 1]);

@@ -66,6 +66,7 @@ final class ImapResponses {
         return null;
     }
 
+    /** Leaves out \Recent: it belongs to the session, cannot be stored, and would only be noise to callers. */
     static Set<String> flagStrings(Flags flags) {
         Set<String> out = new LinkedHashSet<>();
         for (Flags.Flag f : flags.getSystemFlags()) {
@@ -73,7 +74,6 @@ final class ImapResponses {
             else if (f == Flags.Flag.DELETED) out.add("\\Deleted");
             else if (f == Flags.Flag.DRAFT) out.add("\\Draft");
             else if (f == Flags.Flag.FLAGGED) out.add("\\Flagged");
-            else if (f == Flags.Flag.RECENT) out.add("\\Recent");
             else if (f == Flags.Flag.SEEN) out.add("\\Seen");
         }
         for (String keyword : flags.getUserFlags()) out.add(keyword);

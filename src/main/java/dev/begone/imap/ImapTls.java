@@ -49,6 +49,8 @@ final class ImapTls {
         props.setProperty("mail.debug.auth.username", "false");
         props.setProperty("mail.debug.auth.password", "false");
         props.put(p + ".ssl.socketFactory", socketFactory(s));
+        // Angus would otherwise retry a refused handshake with the JVM's default factory and trust store.
+        props.setProperty(p + ".socketFactory.fallback", "false");
         props.setProperty(p + ".ssl.checkserveridentity", Boolean.toString(!s.insecure()));
         if (s.tls() == TlsMode.IMPLICIT) {
             props.setProperty(p + ".ssl.enable", "true");
@@ -104,12 +106,12 @@ final class ImapTls {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
-            if (m.contains("STARTTLS is required")) {
+            if (m.contains("STARTTLS") && m.contains("required")) {
                 return new MailStoreException("server " + where + " does not offer STARTTLS; refusing to send the"
                         + " password in clear (use --allow-plaintext)", e);
             }
             if (m.contains("No subject alternative") || m.contains("No name matching")
-                    || m.contains("verify identity")) {
+                    || m.contains("server identity")) {
                 return new MailStoreException("TLS certificate of " + where + " does not name host " + s.host()
                         + " (use --tls-insecure to skip the check)", e);
             }

@@ -46,7 +46,8 @@ public interface MailStore extends AutoCloseable {
 
         long uidNext();
 
-        long messageCount() throws MailStoreException;
+        /** As of the last answer from the server. */
+        long messageCount();
 
         /** One round trip however large the folder. */
         UidSet search(SearchCriteria criteria) throws MailStoreException;
