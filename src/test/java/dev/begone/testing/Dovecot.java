@@ -143,6 +143,8 @@ public final class Dovecot extends ServerProcess {
                 .append("userdb {\n  driver = passwd-file\n  args = username_format=%n ").append(dir.resolve("users"))
                 .append("\n}\n")
                 .append("mail_location = maildir:~/Maildir\n")
+                // Test data need not survive a power cut; with fsync, 100k APPENDs ran at 971 msg/s instead of ~3200.
+                .append("mail_fsync = never\n")
                 .append("namespace inbox {\n  inbox = yes\n  separator = /\n")
                 .append("  mailbox Junk {\n    special_use = \\Junk\n    auto = subscribe\n  }\n")
                 .append("  mailbox Trash {\n    special_use = \\Trash\n    auto = subscribe\n  }\n}\n")
