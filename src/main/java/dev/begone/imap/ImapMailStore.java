@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -86,7 +87,7 @@ public final class ImapMailStore implements MailStore {
             for (Response each : r) {
                 if (each instanceof IMAPResponse ir && ir.isUnTagged() && ir.keyEquals("LIST")) {
                     ListInfo li = new ListInfo(ir);
-                    out.add(new FolderInfo(li.name, li.separator, Set.of(li.attrs)));
+                    out.add(new FolderInfo(li.name, li.separator, Set.copyOf(Arrays.asList(li.attrs))));
                 }
             }
             return out;
@@ -104,7 +105,7 @@ public final class ImapMailStore implements MailStore {
             ListInfo[] found = p.list("", folder);
             if (found == null) return false;
             for (ListInfo li : found) {
-                boolean nonExistent = Set.of(li.attrs).stream().anyMatch(a -> a.equalsIgnoreCase("\\NonExistent"));
+                boolean nonExistent = Set.copyOf(Arrays.asList(li.attrs)).stream().anyMatch(a -> a.equalsIgnoreCase("\\NonExistent"));
                 if (li.name.equals(folder) && !nonExistent) return true;
             }
             return false;
