@@ -1,0 +1,230 @@
+package dev.begone.imap;
+
+import jakarta.mail.MessagingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
+import org.eclipse.angus.mail.imap.protocol.BODY;
+import org.eclipse.angus.mail.imap.protocol.FLAGS;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
+import org.eclipse.angus.mail.imap.protocol.RFC822SIZE;
+import org.eclipse.angus.mail.imap.protocol.UID;
+
+/**
+ * The selected folder of an {@link ImapMailStore}. Commands are written and their answers parsed here, so that
+ * no per-message {@code Message} object is ever built: a fetch of a batch costs the batch's bytes, nothing more.
+ */
+final class ImapFolder implements MailStore.OpenFolder {
+    private final ImapMailStore owner;
+    private final String name;
+    private final IMAPFolder folder;
+    private final long uidValidity;
+    private final long uidNext;
+    /** Kept from EXISTS and EXPUNGE answers, as Angus's own count ignores commands it did not send. */
+    private long messageCount;
+
+    ImapFolder(ImapMailStore owner, String name, IMAPFolder folder) throws MailStoreException {
+        this.owner = owner;
+        this.name = name;
+        this.folder = folder;
+        try {
+            this.uidValidity = folder.getUIDValidity();
+            this.uidNext = folder.getUIDNext();
+            this.messageCount = folder.getMessageCount();
+        } catch (MessagingException e) {
+            throw owner.failure("SELECT " + name, e);
+        }
+    }
+
+    boolean isOpen() {
+        return folder.isOpen();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long uidValidity() {
+        return uidValidity;
+    }
+
+    @Override
+    public long uidNext() {
+        return uidNext;
+    }
+
+    @Override
+    public long messageCount() {
+        return messageCount;
+    }
+
+    @Override
+    public UidSet search(SearchCriteria c) throws MailStoreException {
+        boolean esearch = owner.capabilities().contains("ESEARCH");
+        Argument args = new Argument();
+        if (esearch) args.writeAtom("RETURN").writeAtom("(ALL)");
+        boolean ascii = c.headerValue() == null || StandardCharsets.US_ASCII.newEncoder().canEncode(c.headerValue());
+        if (!ascii) args.writeAtom("CHARSET").writeAtom("UTF-8");
+        int conditions = 0;
+        if (c.minUid() > 1) {
+            args.writeAtom("UID").writeAtom(c.minUid() + ":*");
+            conditions++;
+        }
+        if (c.maxSizeBytes() != Long.MAX_VALUE) {
+            // SMALLER n means size < n; maxSizeBytes keeps messages of exactly that size.
+            args.writeAtom("SMALLER").writeNumber(c.maxSizeBytes() + 1);
+            conditions++;
+        }
+        if (c.flagged() != null) {
+            args.writeAtom(c.flagged() ? "FLAGGED" : "UNFLAGGED");
+            conditions++;
+        }
+        if (c.undeletedOnly()) {
+            args.writeAtom("UNDELETED");
+            conditions++;
+        }
+        if (c.headerName() != null) {
+            args.writeAtom("HEADER").writeString(c.headerName()).writeString(c.headerValue(), StandardCharsets.UTF_8);
+            conditions++;
+        }
+        if (conditions == 0) args.writeAtom("ALL");
+        UidSet found = ImapResponses.searchResult(command("UID SEARCH", args));
+        // "n:*" always matches the highest UID, even when it is below n.
+        return c.minUid() > 1 ? found.minus(UidSet.range(1, c.minUid() - 1)) : found;
+    }
+
+    @Override
+    public List<FetchedMessage> fetch(UidSet uids) throws MailStoreException {
+        if (uids.isEmpty()) return List.of();
+        Argument args = new Argument().writeAtom(uids.toString())
+                .writeAtom("(UID RFC822.SIZE INTERNALDATE FLAGS BODY.PEEK[])");
+        List<FetchedMessage> out = new ArrayList<>();
+        for (Response r : command("UID FETCH", args)) {
+            if (!(r instanceof FetchResponse fr)) continue;
+            UID uid = fr.getItem(UID.class);
+            BODY body = fr.getItem(BODY.class);
+            if (uid == null || body == null || !uids.contains(uid.uid)) continue;
+            FLAGS flags = fr.getItem(FLAGS.class);
+            INTERNALDATE date = fr.getItem(INTERNALDATE.class);
+            RFC822SIZE size = fr.getItem(RFC822SIZE.class);
+            out.add(new FetchedMessage(
+                    uid.uid,
+                    body.getByteArray().getNewBytes(),
+                    flags == null ? Set.of() : ImapResponses.flagStrings(flags),
+                    date == null ? null : Instant.ofEpochMilli(date.getDate().getTime()),
+                    size == null ? -1 : size.size));
+        }
+        return out;
+    }
+
+    @Override
+    public Map<Long, String> fetchHeader(UidSet uids, String headerName) throws MailStoreException {
+        if (!headerName.matches("[!-9;-~]+")) {
+            throw new IllegalArgumentException("'" + headerName + "' is not a header field name");
+        }
+        if (uids.isEmpty()) return Map.of();
+        Argument args = new Argument().writeAtom(uids.toString())
+                .writeAtom("(UID BODY.PEEK[HEADER.FIELDS (" + headerName + ")])");
+        Map<Long, String> out = new HashMap<>();
+        for (Response r : command("UID FETCH", args)) {
+            if (!(r instanceof FetchResponse fr)) continue;
+            UID uid = fr.getItem(UID.class);
+            BODY body = fr.getItem(BODY.class);
+            if (uid == null || body == null || !uids.contains(uid.uid)) continue;
+            String value = ImapResponses.headerValue(body.getByteArray().getNewBytes(), headerName);
+            if (value != null) out.put(uid.uid, value);
+        }
+        return out;
+    }
+
+    @Override
+    public void addFlags(UidSet uids, Set<String> flags) throws MailStoreException {
+        store(uids, "+FLAGS.SILENT", flags);
+    }
+
+    @Override
+    public void removeFlags(UidSet uids, Set<String> flags) throws MailStoreException {
+        store(uids, "-FLAGS.SILENT", flags);
+    }
+
+    private void store(UidSet uids, String op, Set<String> flags) throws MailStoreException {
+        if (uids.isEmpty() || flags.isEmpty()) return;
+        command("UID STORE", new Argument().writeAtom(uids.toString()).writeAtom(op)
+                .writeAtom(ImapResponses.flagList(flags)));
+    }
+
+    @Override
+    public CopyResult copy(UidSet uids, String destination) throws MailStoreException {
+        if (uids.isEmpty()) return CopyResult.unknown();
+        return ImapResponses.copyUid(command("UID COPY", new Argument().writeAtom(uids.toString())
+                .writeString(BASE64MailboxEncoder.encode(destination))));
+    }
+
+    @Override
+    public CopyResult move(UidSet uids, String destination) throws MailStoreException {
+        if (uids.isEmpty()) return CopyResult.unknown();
+        return ImapResponses.copyUid(command("UID MOVE", new Argument().writeAtom(uids.toString())
+                .writeString(BASE64MailboxEncoder.encode(destination))));
+    }
+
+    @Override
+    public void uidExpunge(UidSet uids) throws MailStoreException {
+        if (!owner.supportsUidPlus()) {
+            throw new MailStoreException("server does not offer UIDPLUS, so UID EXPUNGE of " + uids + " in "
+                    + name + " is impossible");
+        }
+        if (uids.isEmpty()) return;
+        command("UID EXPUNGE", new Argument().writeAtom(uids.toString()));
+    }
+
+    @Override
+    public void expungeAll() throws MailStoreException {
+        command("EXPUNGE", null);
+    }
+
+    @Override
+    public void close() throws MailStoreException {
+        if (!folder.isOpen()) return;
+        try {
+            folder.close(false);
+        } catch (MessagingException e) {
+            throw owner.failure("CLOSE " + name, e);
+        }
+    }
+
+    /**
+     * Sends one command on this folder's connection. Untagged answers other than FETCH go to Angus's own
+     * handlers (EXISTS, EXPUNGE, BYE keep its view of the folder right); FETCH answers would make it build a
+     * message object per answer, which is what this class avoids.
+     */
+    private Response[] command(String verb, Argument args) throws MailStoreException {
+        return owner.run(verb + " in " + name, folder, (IMAPProtocol p) -> {
+            Response[] r = p.command(verb, args);
+            List<Response> forAngus = new ArrayList<>();
+            for (Response each : r) {
+                if (each instanceof FetchResponse) continue;
+                forAngus.add(each);
+                if (each instanceof IMAPResponse ir && ir.isUnTagged()) {
+                    if (ir.keyEquals("EXISTS")) messageCount = ir.getNumber();
+                    else if (ir.keyEquals("EXPUNGE")) messageCount--;
+                }
+            }
+            p.notifyResponseHandlers(forAngus.toArray(new Response[0]));
+            p.handleResult(r[r.length - 1]);
+            return r;
+        });
+    }
+}

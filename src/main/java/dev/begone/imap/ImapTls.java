@@ -1,0 +1,206 @@
+package dev.begone.imap;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Session properties for one connection: trust and host name checks are given to Angus per session
+ * through its socket factory property, never through JVM-wide defaults. Also turns connect failures into
+ * messages that tell the user which option to reach for.
+ */
+final class ImapTls {
+    private ImapTls() {}
+
+    static String protocol(ImapSettings s) {
+        return s.tls() == TlsMode.IMPLICIT ? "imaps" : "imap";
+    }
+
+    static Properties sessionProperties(ImapSettings s) throws MailStoreException {
+        String p = "mail." + protocol(s);
+        Properties props = new Properties();
+        props.setProperty("mail.store.protocol", protocol(s));
+        props.setProperty(p + ".connectiontimeout", Long.toString(s.timeout().toMillis()));
+        props.setProperty(p + ".timeout", Long.toString(s.timeout().toMillis()));
+        // Login data stays out of the trace even when a trace is wanted.
+        props.setProperty("mail.debug.auth", "false");
+        props.setProperty("mail.debug.auth.username", "false");
+        props.setProperty("mail.debug.auth.password", "false");
+        props.put(p + ".ssl.socketFactory", socketFactory(s));
+        // Angus would otherwise retry a refused handshake with the JVM's default factory and trust store.
+        props.setProperty(p + ".socketFactory.fallback", "false");
+        props.setProperty(p + ".ssl.checkserveridentity", Boolean.toString(!s.insecure()));
+        if (s.tls() == TlsMode.IMPLICIT) {
+            props.setProperty(p + ".ssl.enable", "true");
+        } else {
+            props.setProperty(p + ".starttls.enable", "true");
+            props.setProperty(p + ".starttls.required", Boolean.toString(!s.allowPlaintext()));
+        }
+        return props;
+    }
+
+    private static SSLSocketFactory socketFactory(ImapSettings s) throws MailStoreException {
+        try {
+            TrustManager[] trust;
+            if (s.insecure()) {
+                trust = new TrustManager[] {new TrustEverything()};
+            } else {
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(s.trustCa() == null ? null : trustStore(s));
+                trust = tmf.getTrustManagers();
+            }
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, trust, null);
+            return new Configuring(ctx.getSocketFactory(), !s.insecure());
+        } catch (GeneralSecurityException e) {
+            throw new MailStoreException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore trustStore(ImapSettings s) throws MailStoreException, GeneralSecurityException {
+        Collection<? extends Certificate> certs;
+        try (InputStream in = Files.newInputStream(s.trustCa())) {
+            certs = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException | CertificateException e) {
+            throw new MailStoreException("cannot read TLS CA file " + s.trustCa() + ": " + e.getMessage(), e);
+        }
+        if (certs.isEmpty()) throw new MailStoreException("TLS CA file " + s.trustCa() + " holds no certificate");
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        try {
+            ks.load(null, null);
+        } catch (IOException e) {
+            throw new MailStoreException("cannot create trust store: " + e.getMessage(), e);
+        }
+        int i = 0;
+        for (Certificate c : certs) ks.setCertificateEntry("ca" + i++, c);
+        return ks;
+    }
+
+    /** Translates a failed connect or login into a message naming the option that would help. */
+    static MailStoreException connectFailure(ImapSettings s, MessagingException e) {
+        String where = s.address();
+        if (e instanceof AuthenticationFailedException) {
+            return new MailStoreException("login as " + s.user() + " on " + where + " failed: " + e.getMessage(), e);
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("STARTTLS") && m.contains("required")) {
+                return new MailStoreException("server " + where + " does not offer STARTTLS; refusing to send the"
+                        + " password in clear (use --allow-plaintext)", e);
+            }
+            if (m.contains("No subject alternative") || m.contains("No name matching")
+                    || m.contains("server identity")) {
+                return new MailStoreException("TLS certificate of " + where + " does not name host " + s.host()
+                        + " (use --tls-insecure to skip the check)", e);
+            }
+            if (t instanceof SSLHandshakeException || t instanceof CertificateException) {
+                return new MailStoreException("TLS certificate of " + where
+                        + " is not trusted (use --tls-ca FILE to trust it, or --tls-insecure)", e);
+            }
+            if (t instanceof ConnectException || t instanceof UnknownHostException) {
+                return new MailStoreException("cannot connect to " + where + ": " + m, e);
+            }
+            if (t instanceof SocketTimeoutException) {
+                return new MailStoreException("no answer from " + where + " within " + s.timeout(), e);
+            }
+        }
+        return new MailStoreException("IMAP connection to " + where + " failed: " + e.getMessage(), e);
+    }
+
+    /** Turns on host name verification in JSSE for every socket it makes (a second check besides Angus's). */
+    private static final class Configuring extends SSLSocketFactory {
+        private final SSLSocketFactory delegate;
+        private final boolean verifyHost;
+
+        Configuring(SSLSocketFactory delegate, boolean verifyHost) {
+            this.delegate = delegate;
+            this.verifyHost = verifyHost;
+        }
+
+        private Socket configure(Socket socket) {
+            if (verifyHost && socket instanceof SSLSocket ssl) {
+                SSLParameters params = ssl.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+                ssl.setSSLParameters(params);
+            }
+            return socket;
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return delegate.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return delegate.getSupportedCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return configure(delegate.createSocket());
+        }
+
+        @Override
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+            return configure(delegate.createSocket(s, host, port, autoClose));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return configure(delegate.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return configure(delegate.createSocket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return configure(delegate.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            return configure(delegate.createSocket(address, port, localAddress, localPort));
+        }
+    }
+
+    /** Only for --tls-insecure, which the user asked for by name. */
+    private static final class TrustEverything implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

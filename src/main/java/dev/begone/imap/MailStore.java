@@ -1,0 +1,79 @@
+package dev.begone.imap;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The mail operations begone needs, free of any IMAP library type so that an in-memory store can stand in.
+ * Flags are IMAP flag strings: system flags with their backslash ({@code \Seen}, {@code \Flagged}...) and
+ * keywords. Folder names are plain Unicode; encoding them for the wire is the store's job.
+ */
+public interface MailStore extends AutoCloseable {
+
+    /** Capabilities after login, upper case. */
+    Set<String> capabilities() throws MailStoreException;
+
+    boolean supportsMove() throws MailStoreException;
+
+    boolean supportsUidPlus() throws MailStoreException;
+
+    List<FolderInfo> listFolders() throws MailStoreException;
+
+    /** The first folder carrying a SPECIAL-USE attribute such as {@code \Junk}, compared ignoring case. */
+    Optional<String> folderWithSpecialUse(String attribute) throws MailStoreException;
+
+    boolean exists(String folder) throws MailStoreException;
+
+    void create(String folder) throws MailStoreException;
+
+    /** Selects (or, read-only, examines) a folder; a store has at most one open folder, so close it first. */
+    OpenFolder open(String folder, boolean readOnly) throws MailStoreException;
+
+    /** Appends a message and returns its new UID, or -1 when the server did not say (no APPENDUID). */
+    long append(String folder, byte[] message, Set<String> flags, Instant internalDate) throws MailStoreException;
+
+    @Override
+    void close() throws MailStoreException;
+
+    /** A selected folder; every operation addresses messages by UID. */
+    interface OpenFolder extends AutoCloseable {
+        String name();
+
+        long uidValidity();
+
+        long uidNext();
+
+        /** As of the last answer from the server. */
+        long messageCount();
+
+        /** One round trip however large the folder. */
+        UidSet search(SearchCriteria criteria) throws MailStoreException;
+
+        /** Whole messages in one command for the whole set (batching is the caller's job); never sets \Seen. */
+        List<FetchedMessage> fetch(UidSet uids) throws MailStoreException;
+
+        /** The value of one header per UID, unfolded; UIDs without that header are absent. */
+        Map<Long, String> fetchHeader(UidSet uids, String headerName) throws MailStoreException;
+
+        void addFlags(UidSet uids, Set<String> flags) throws MailStoreException;
+
+        void removeFlags(UidSet uids, Set<String> flags) throws MailStoreException;
+
+        CopyResult copy(UidSet uids, String destination) throws MailStoreException;
+
+        /** UID MOVE (RFC 6851); call only when {@link MailStore#supportsMove()}. */
+        CopyResult move(UidSet uids, String destination) throws MailStoreException;
+
+        /** Expunges exactly these UIDs if marked \Deleted (needs UIDPLUS); other \Deleted messages stay. */
+        void uidExpunge(UidSet uids) throws MailStoreException;
+
+        /** Expunges every \Deleted message of the folder, whoever marked it. */
+        void expungeAll() throws MailStoreException;
+
+        @Override
+        void close() throws MailStoreException;
+    }
+}

@@ -1,0 +1,362 @@
+package dev.begone.imap;
+
+import static dev.begone.imap.TestMessages.message;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.begone.testing.Dovecot;
+import dev.begone.testing.FaultProxy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ImapMailStore against real Dovecot: one with TLS and MOVE, one without STARTTLS and without MOVE. */
+@Timeout(120)
+class ImapMailStoreDovecotTest {
+    @TempDir
+    static Path tlsDir;
+
+    @TempDir
+    static Path plainDir;
+
+    static Dovecot dovecot;
+    /** ssl = no, MOVE not offered: the fallback paths and the fault proxy (which must see plain text). */
+    static Dovecot plain;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        dovecot = Dovecot.start(tlsDir);
+        plain = Dovecot.start(plainDir, Dovecot.Options.DEFAULT.withStarttls(false).withMove(false));
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        if (dovecot != null) dovecot.close();
+        if (plain != null) plain.close();
+    }
+
+    private static ImapSettings alice(TlsMode tls) {
+        return dovecot.settings("alice", tls);
+    }
+
+    private static ImapSettings plainAlice() {
+        return plain.settings("alice", TlsMode.STARTTLS).withAllowPlaintext(true);
+    }
+
+    private static String folderFor(TestInfo info) {
+        return info.getTestMethod().orElseThrow().getName();
+    }
+
+    @Test
+    void selfSignedCertificateIsRefusedWithoutTrustOption() {
+        for (TlsMode mode : TlsMode.values()) {
+            ImapSettings s = alice(mode).withTrustCa(null);
+            MailStoreException e = assertThrows(MailStoreException.class, () -> ImapMailStore.connect(s).close());
+            assertEquals("TLS certificate of 127.0.0.1:" + s.port()
+                    + " is not trusted (use --tls-ca FILE to trust it, or --tls-insecure)", e.getMessage(), mode.name());
+        }
+    }
+
+    @Test
+    void selfSignedCertificateIsAcceptedWithTlsCaOption() throws Exception {
+        for (TlsMode mode : TlsMode.values()) {
+            try (MailStore store = ImapMailStore.connect(alice(mode))) {
+                assertTrue(store.capabilities().contains("IMAP4REV1"), mode.name());
+            }
+        }
+    }
+
+    @Test
+    void hostnameMismatchIsRefused(@TempDir Path otherDir) throws Exception {
+        try (Dovecot other = Dovecot.start(otherDir, Dovecot.Options.DEFAULT.withCertSubjectAltName("DNS:other.example"))) {
+            for (TlsMode mode : TlsMode.values()) {
+                ImapSettings s = other.settings("alice", mode);
+                MailStoreException e = assertThrows(MailStoreException.class, () -> ImapMailStore.connect(s).close());
+                assertEquals("TLS certificate of 127.0.0.1:" + s.port()
+                        + " does not name host 127.0.0.1 (use --tls-insecure to skip the check)", e.getMessage(),
+                        mode.name());
+            }
+            try (MailStore store = ImapMailStore.connect(other.settings("alice", TlsMode.IMPLICIT)
+                    .withTrustCa(null).withInsecure(true))) {
+                assertTrue(store.capabilities().contains("IMAP4REV1"));
+            }
+        }
+    }
+
+    @Test
+    void insecureModeConnectsToUntrustedServer() throws Exception {
+        for (TlsMode mode : TlsMode.values()) {
+            try (MailStore store = ImapMailStore.connect(alice(mode).withTrustCa(null).withInsecure(true))) {
+                assertTrue(store.capabilities().contains("IMAP4REV1"), mode.name());
+            }
+        }
+    }
+
+    @Test
+    void starttlsIsRequiredUnderPlainPort() throws Exception {
+        ByteArrayOutputStream trace = new ByteArrayOutputStream();
+        try (MailStore store = ImapMailStore.connect(alice(TlsMode.STARTTLS).withTrace(new PrintStream(trace, true,
+                StandardCharsets.UTF_8)))) {
+            store.listFolders();
+        }
+        String text = trace.toString(StandardCharsets.UTF_8);
+        int starttls = text.indexOf(" STARTTLS\r\n") >= 0 ? text.indexOf(" STARTTLS\r\n") : text.indexOf(" STARTTLS\n");
+        assertTrue(starttls > 0, "no STARTTLS command in trace:\n" + text);
+        assertTrue(text.indexOf(" LIST ") > starttls, text);
+    }
+
+    @Test
+    void serverWithoutStarttlsIsRefusedUnlessPlaintextAllowed() throws Exception {
+        ImapSettings s = plainAlice().withAllowPlaintext(false);
+        MailStoreException e = assertThrows(MailStoreException.class, () -> ImapMailStore.connect(s).close());
+        assertEquals("server 127.0.0.1:" + s.port() + " does not offer STARTTLS; refusing to send the password in"
+                + " clear (use --allow-plaintext)", e.getMessage());
+        try (MailStore store = ImapMailStore.connect(s.withAllowPlaintext(true))) {
+            assertTrue(store.capabilities().contains("IMAP4REV1"));
+        }
+    }
+
+    @Test
+    void passwordNeverAppearsInTrace() throws Exception {
+        for (ImapSettings s : List.of(alice(TlsMode.IMPLICIT), alice(TlsMode.STARTTLS), plainAlice())) {
+            ByteArrayOutputStream trace = new ByteArrayOutputStream();
+            try (MailStore store = ImapMailStore.connect(s.withTrace(new PrintStream(trace, true, StandardCharsets.UTF_8)))) {
+                store.listFolders();
+            }
+            String text = trace.toString(StandardCharsets.UTF_8);
+            assertTrue(text.contains("LIST"), "trace is empty or lacks the dialogue:\n" + text);
+            String plainSasl = Base64.getEncoder().encodeToString("\0alice\0alicepw".getBytes(StandardCharsets.UTF_8));
+            String loginSasl = Base64.getEncoder().encodeToString("alicepw".getBytes(StandardCharsets.UTF_8));
+            for (String secret : List.of("alicepw", plainSasl, loginSasl)) {
+                assertFalse(text.contains(secret), "trace holds " + secret + ":\n" + text);
+            }
+        }
+    }
+
+    @Test
+    void fetchNeverSetsSeen(TestInfo info) throws Exception {
+        String folder = folderFor(info);
+        byte[] raw = message("seen-1@example.com", "not yet read");
+        try (MailStore store = ImapMailStore.connect(alice(TlsMode.IMPLICIT))) {
+            store.create(folder);
+            long uid = store.append(folder, raw, Set.of(), null);
+            try (MailStore.OpenFolder f = store.open(folder, false)) {
+                List<FetchedMessage> first = f.fetch(UidSet.of(uid));
+                assertEquals(1, first.size());
+                assertArrayEquals(raw, first.get(0).raw());
+                assertEquals(raw.length, first.get(0).size());
+                assertEquals(Set.of(), first.get(0).flags());
+                assertEquals(Set.of(), f.fetch(UidSet.of(uid)).get(0).flags());
+                assertEquals(UidSet.of(uid), f.search(SearchCriteria.all()));
+            }
+        }
+    }
+
+    @Test
+    void moveReportsCopyUid(TestInfo info) throws Exception {
+        String source = folderFor(info);
+        String dest = source + "-dest";
+        try (MailStore store = ImapMailStore.connect(alice(TlsMode.IMPLICIT))) {
+            assertTrue(store.supportsMove());
+            store.create(source);
+            store.create(dest);
+            long a = store.append(source, message("m1@example.com", "one"), Set.of(), null);
+            long b = store.append(source, message("m2@example.com", "two"), Set.of(), null);
+            long c = store.append(source, message("m3@example.com", "three"), Set.of(), null);
+            long destValidity;
+            try (MailStore.OpenFolder d = store.open(dest, true)) {
+                destValidity = d.uidValidity();
+            }
+            try (MailStore.OpenFolder f = store.open(source, false)) {
+                CopyResult moved = f.move(UidSet.of(a, c), dest);
+                assertEquals(new CopyResult(destValidity, UidSet.of(a, c), UidSet.of(1, 2)), moved);
+                assertEquals(UidSet.of(b), f.search(SearchCriteria.all()));
+                assertEquals(1, f.messageCount());
+            }
+            try (MailStore.OpenFolder d = store.open(dest, true)) {
+                assertEquals(Map.of(1L, "<m1@example.com>", 2L, "<m3@example.com>"),
+                        d.fetchHeader(UidSet.range(1, 2), "Message-ID"));
+            }
+        }
+    }
+
+    @Test
+    void copyThenUidExpungeRemovesOnlyThoseUids(TestInfo info) throws Exception {
+        String source = folderFor(info);
+        String dest = source + "-dest";
+        try (MailStore store = ImapMailStore.connect(plainAlice());
+                MailStore other = ImapMailStore.connect(plainAlice())) {
+            assertFalse(store.supportsMove());
+            store.create(source);
+            store.create(dest);
+            long a = store.append(source, message("c1@example.com", "one"), Set.of(), null);
+            long b = store.append(source, message("c2@example.com", "two"), Set.of(), null);
+            long c = store.append(source, message("c3@example.com", "three"), Set.of(), null);
+            try (MailStore.OpenFolder byOther = other.open(source, false)) {
+                byOther.addFlags(UidSet.of(c), Set.of("\\Deleted"));
+            }
+            try (MailStore.OpenFolder f = store.open(source, false)) {
+                CopyResult copied = f.copy(UidSet.of(a, b), dest);
+                assertEquals(UidSet.of(a, b), copied.sourceUids());
+                assertEquals(2, copied.destUids().size());
+                f.addFlags(UidSet.of(a, b), Set.of("\\Deleted"));
+                f.uidExpunge(UidSet.of(a, b));
+                assertEquals(UidSet.of(c), f.search(SearchCriteria.all()));
+                assertEquals(UidSet.of(), f.search(SearchCriteria.all().undeleted()));
+            }
+            try (MailStore.OpenFolder d = store.open(dest, true)) {
+                assertEquals(copied(d), Set.of("<c1@example.com>", "<c2@example.com>"));
+            }
+        }
+    }
+
+    private static Set<String> copied(MailStore.OpenFolder d) throws MailStoreException {
+        return Set.copyOf(d.fetchHeader(d.search(SearchCriteria.all()), "message-id").values());
+    }
+
+    @Test
+    void appendKeepsInternalDateAndFlags(TestInfo info) throws Exception {
+        String folder = folderFor(info);
+        Instant when = Instant.parse("2021-03-04T05:06:07Z");
+        Set<String> flags = Set.of("\\Flagged", "\\Seen", "\\Answered", "$Junk");
+        byte[] raw = message("append@example.com", "dated");
+        try (MailStore store = ImapMailStore.connect(alice(TlsMode.IMPLICIT))) {
+            store.create(folder);
+            long uid = store.append(folder, raw, flags, when);
+            assertTrue(uid > 0);
+            try (MailStore.OpenFolder f = store.open(folder, true)) {
+                FetchedMessage m = f.fetch(UidSet.of(uid)).get(0);
+                assertEquals(uid, m.uid());
+                assertEquals(when, m.internalDate());
+                assertEquals(flags, m.flags());
+                assertArrayEquals(raw, m.raw());
+            }
+        }
+    }
+
+    @Test
+    void searchHonoursSizeFlagHeaderAndUidBounds(TestInfo info) throws Exception {
+        String folder = folderFor(info);
+        try (MailStore store = ImapMailStore.connect(alice(TlsMode.IMPLICIT))) {
+            store.create(folder);
+            byte[] small = message("s@example.com", "small");
+            byte[] big = message("b@example.com", "big", "x".repeat(5000));
+            long s = store.append(folder, small, Set.of(), null);
+            long b = store.append(folder, big, Set.of("\\Flagged"), null);
+            long d = store.append(folder, message("d@example.com", "gone"), Set.of("\\Deleted"), null);
+            try (MailStore.OpenFolder f = store.open(folder, true)) {
+                assertEquals(UidSet.of(s, b, d), f.search(SearchCriteria.all()));
+                assertEquals(UidSet.of(s, d), f.search(SearchCriteria.all().maxSize(big.length - 1)));
+                assertEquals(UidSet.of(s, b, d), f.search(SearchCriteria.all().maxSize(big.length)));
+                assertEquals(UidSet.of(b), f.search(SearchCriteria.all().flagged(true)));
+                assertEquals(UidSet.of(s), f.search(SearchCriteria.all().flagged(false).undeleted()));
+                assertEquals(UidSet.of(b, d), f.search(SearchCriteria.all().fromUid(b)));
+                assertEquals(UidSet.of(), f.search(SearchCriteria.all().fromUid(d + 1)));
+                assertEquals(UidSet.of(b), f.search(SearchCriteria.all().header("Message-ID", "b@example.com")));
+                assertEquals(UidSet.of(), f.search(SearchCriteria.all().header("Subject", "Überprüft")));
+            }
+        }
+    }
+
+    @Test
+    void specialUseFoldersAreListed() throws Exception {
+        try (MailStore store = ImapMailStore.connect(alice(TlsMode.IMPLICIT))) {
+            assertEquals(Optional.of("Junk"), store.folderWithSpecialUse("\\Junk"));
+            assertEquals(Optional.of("Trash"), store.folderWithSpecialUse("\\trash"));
+            assertEquals(Optional.empty(), store.folderWithSpecialUse("\\Archive"));
+            FolderInfo junk = store.listFolders().stream().filter(f -> f.name().equals("Junk")).findFirst().orElseThrow();
+            assertEquals('/', junk.delimiter());
+            assertTrue(junk.hasAttribute("\\Junk"), junk.toString());
+        }
+    }
+
+    @Test
+    void modifiedUtf7FolderNamesAreDecoded() throws Exception {
+        try (MailStore store = ImapMailStore.connect(alice(TlsMode.IMPLICIT))) {
+            for (String name : List.of("Spam/Überprüft", "Résumé & 日本")) {
+                assertFalse(store.exists(name));
+                store.create(name);
+                assertTrue(store.exists(name), name);
+                long uid = store.append(name, message("utf7@example.com", "x"), Set.of(), null);
+                try (MailStore.OpenFolder f = store.open(name, false)) {
+                    assertEquals(name, f.name());
+                    CopyResult copy = f.copy(UidSet.of(uid), name);
+                    assertEquals(UidSet.of(uid), copy.sourceUids());
+                }
+            }
+            Set<String> names = store.listFolders().stream().map(FolderInfo::name).collect(Collectors.toSet());
+            assertTrue(names.containsAll(Set.of("Spam", "Spam/Überprüft", "Résumé & 日本")), names.toString());
+        }
+    }
+
+    @Test
+    void droppedConnectionGivesMailStoreException(TestInfo info) throws Exception {
+        String folder = folderFor(info);
+        try (FaultProxy proxy = FaultProxy.start(plain.imapPort(), FaultProxy.Policy.pass());
+                MailStore store = ImapMailStore.connect(new ImapSettings("127.0.0.1", proxy.port(), "alice",
+                        Secret.of("alicepw"), TlsMode.STARTTLS, true, null, false, java.time.Duration.ofSeconds(20),
+                        null))) {
+            store.create(folder);
+            long uid = store.append(folder, message("drop@example.com", "x"), Set.of(), null);
+            MailStore.OpenFolder f = store.open(folder, false);
+            proxy.policy(FaultProxy.Policy.dropWhenClientSends("UID EXPUNGE"));
+            f.addFlags(UidSet.of(uid), Set.of("\\Deleted"));
+            MailStoreException e = assertThrows(MailStoreException.class, () -> f.uidExpunge(UidSet.of(uid)));
+            assertTrue(e.getMessage().startsWith("UID EXPUNGE in " + folder + " on 127.0.0.1:" + proxy.port()
+                    + " failed: "), e.getMessage());
+            assertFalse(e.getMessage().contains("alicepw"));
+            assertEquals(1, proxy.drops());
+        }
+        try (MailStore store = ImapMailStore.connect(plainAlice());
+                MailStore.OpenFolder f = store.open(folder, true)) {
+            assertEquals(1, f.messageCount(), "the expunge never reached the server");
+        }
+    }
+
+    @Test
+    void connectionDroppedMidFetchGivesMailStoreException(TestInfo info) throws Exception {
+        String folder = folderFor(info);
+        try (MailStore store = ImapMailStore.connect(plainAlice())) {
+            store.create(folder);
+            store.append(folder, message("big@example.com", "big", "y".repeat(200_000)), Set.of(), null);
+        }
+        try (FaultProxy proxy = FaultProxy.start(plain.imapPort(), FaultProxy.Policy.pass());
+                MailStore store = ImapMailStore.connect(new ImapSettings("127.0.0.1", proxy.port(), "alice",
+                        Secret.of("alicepw"), TlsMode.STARTTLS, true, null, false, java.time.Duration.ofSeconds(20),
+                        null));
+                MailStore.OpenFolder f = store.open(folder, true)) {
+            proxy.policy(FaultProxy.Policy.dropAfterBytesFromServer(50_000));
+            MailStoreException e = assertThrows(MailStoreException.class, () -> f.fetch(UidSet.of(1)));
+            assertTrue(e.getMessage().startsWith("UID FETCH in " + folder), e.getMessage());
+            assertEquals(1, proxy.drops());
+        }
+    }
+
+    @Test
+    void dovecotWithoutMoveIsReportedSo() throws Exception {
+        try (MailStore store = ImapMailStore.connect(plainAlice())) {
+            assertFalse(store.supportsMove(), store.capabilities().toString());
+            assertTrue(store.supportsUidPlus());
+        }
+        try (MailStore store = ImapMailStore.connect(alice(TlsMode.IMPLICIT))) {
+            assertTrue(store.supportsMove());
+        }
+    }
+}
