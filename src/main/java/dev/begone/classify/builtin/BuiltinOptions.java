@@ -1,0 +1,59 @@
+package dev.begone.classify.builtin;
+
+/**
+ * Settings of the built-in classifier.
+ *
+ * <p>{@code hashBits} and {@code windowBytes} shape the feature space: they apply to a fresh model only; a model
+ * loaded from a file keeps the values it was trained with.
+ *
+ * @param spamThreshold probability of spam above which a message is called spam (0 &lt; p &lt; 1)
+ * @param minSpam       spam messages the model must have learned before it gives a verdict
+ * @param minHam        ham messages the model must have learned before it gives a verdict
+ * @param learningRate  step size of the online logistic-regression update
+ * @param hashBits      log2 of the number of weights (16..26)
+ * @param windowBytes   bytes of the cleaned message that are turned into features
+ */
+public record BuiltinOptions(
+        double spamThreshold, int minSpam, int minHam, double learningRate, int hashBits, int windowBytes) {
+
+    /**
+     * Abstaining until 20 of each class were learned keeps a fresh install from filing ham as spam: with fewer
+     * examples the model has seen too little of what the user's ham looks like.
+     */
+    public static final int DEFAULT_MIN_PER_CLASS = 20;
+
+    public BuiltinOptions {
+        if (!(spamThreshold > 0 && spamThreshold < 1)) {
+            throw new IllegalArgumentException("spamThreshold must be a probability in (0, 1): " + spamThreshold);
+        }
+        if (minSpam < 0) throw new IllegalArgumentException("minSpam < 0: " + minSpam);
+        if (minHam < 0) throw new IllegalArgumentException("minHam < 0: " + minHam);
+        if (!(learningRate > 0 && learningRate < 1)) {
+            throw new IllegalArgumentException("learningRate must be in (0, 1): " + learningRate);
+        }
+        if (hashBits < 16 || hashBits > 26) throw new IllegalArgumentException("hashBits not in 16..26: " + hashBits);
+        if (windowBytes < 16 || windowBytes > 1 << 20) {
+            throw new IllegalArgumentException("windowBytes not in 16..1048576: " + windowBytes);
+        }
+    }
+
+    public static BuiltinOptions defaults() {
+        return new BuiltinOptions(0.5, DEFAULT_MIN_PER_CLASS, DEFAULT_MIN_PER_CLASS, 0.002, 22, 3000);
+    }
+
+    public BuiltinOptions withSpamThreshold(double p) {
+        return new BuiltinOptions(p, minSpam, minHam, learningRate, hashBits, windowBytes);
+    }
+
+    public BuiltinOptions withMinimums(int spam, int ham) {
+        return new BuiltinOptions(spamThreshold, spam, ham, learningRate, hashBits, windowBytes);
+    }
+
+    public BuiltinOptions withLearningRate(double rate) {
+        return new BuiltinOptions(spamThreshold, minSpam, minHam, rate, hashBits, windowBytes);
+    }
+
+    public BuiltinOptions withFeatureSpace(int bits, int window) {
+        return new BuiltinOptions(spamThreshold, minSpam, minHam, learningRate, bits, window);
+    }
+}
