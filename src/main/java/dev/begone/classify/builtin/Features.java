@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Turns a raw message into a sorted set of hashed binary features: overlapping byte 4-grams of the first
- * {@code windowBytes} of the cleaned message (TREC 2007's winning representation).
+ * {@code windowBytes} of the cleaned message (TREC 2007's winning representation), plus words and pairs of
+ * neighbouring words of the first {@code textBytes} of its decoded text (see {@link DecodedText}).
  *
  * <p>Cleaning drops an mbox envelope line, carriage returns (so a message read over IMAP with CRLF looks like the
  * same message read from disk) and the headers other filters added: they are verdicts, not evidence, and a
@@ -19,8 +20,10 @@ final class Features {
     private final int hashBits;
     private final int shift;
     private final int windowBytes;
+    private final int textBytes;
 
-    Features(int hashBits, int windowBytes) {
+    Features(int hashBits, int windowBytes, int textBytes) {
+        this.textBytes = textBytes;
         this.hashBits = hashBits;
         this.shift = 32 - hashBits;
         this.windowBytes = windowBytes;
@@ -34,10 +37,16 @@ final class Features {
         return windowBytes;
     }
 
+    int textBytes() {
+        return textBytes;
+    }
+
     int[] extract(byte[] message) {
         byte[] window = new byte[windowBytes];
         int len = clean(message, window);
-        int[] idx = new int[Math.max(0, len - 3) + 1];
+        byte[] text = new byte[textBytes];
+        int textLen = DecodedText.decode(message, text);
+        int[] idx = new int[Math.max(0, len - 3) + 1 + textLen];
         int c = 0;
         idx[c++] = (BIAS_GRAM * GOLDEN) >>> shift;
         int g = 0;
@@ -45,12 +54,44 @@ final class Features {
             g = (g << 8) | (window[k] & 0xff);
             if (k >= 3) idx[c++] = (g * GOLDEN) >>> shift;
         }
+        c = tokens(text, textLen, idx, c);
         Arrays.sort(idx, 0, c);
         int u = 0;
         for (int k = 0; k < c; k++) {
             if (u == 0 || idx[u - 1] != idx[k]) idx[u++] = idx[k];
         }
         return u == idx.length ? idx : Arrays.copyOf(idx, u);
+    }
+
+    /**
+     * Word features of the decoded text: each token (ASCII-lowercased) and each pair of neighbouring tokens, in a
+     * hash space apart from the 4-grams. At most one pair per byte of text, so {@code idx} has room.
+     */
+    private int tokens(byte[] text, int len, int[] idx, int c) {
+        int prev = 0;
+        int k = 0;
+        while (k < len) {
+            while (k < len && !isTokenByte(text[k])) k++;
+            int start = k;
+            int h = 0x811C9DC5;
+            while (k < len && isTokenByte(text[k])) {
+                int b = text[k] & 0xff;
+                if (b >= 'A' && b <= 'Z') b += 'a' - 'A';
+                h = (h ^ b) * 0x01000193;
+                k++;
+            }
+            int length = k - start;
+            if (length < 2 || length > 30) continue;
+            idx[c++] = ((h ^ 0x5bd1e995) * GOLDEN) >>> shift;
+            if (prev != 0) idx[c++] = (((prev * 31) ^ h ^ 0x27d4eb2f) * GOLDEN) >>> shift;
+            prev = h;
+        }
+        return c;
+    }
+
+    private static boolean isTokenByte(byte b) {
+        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b < 0
+                || b == '$' || b == '!' || b == '\'' || b == '-';
     }
 
     /** Copies the cleaned start of {@code m} into {@code out}; returns the number of bytes written. */
@@ -85,21 +126,21 @@ final class Features {
         return o;
     }
 
-    private static int lineEnd(byte[] m, int from) {
+    static int lineEnd(byte[] m, int from) {
         for (int k = from; k < m.length; k++) {
             if (m[k] == '\n') return k;
         }
         return m.length;
     }
 
-    private static boolean isForeignHeader(byte[] m, int from, int end) {
+    static boolean isForeignHeader(byte[] m, int from, int end) {
         for (String prefix : FOREIGN_HEADER_PREFIXES) {
             if (startsWithIgnoreCase(m, from, end, prefix)) return true;
         }
         return false;
     }
 
-    private static boolean startsWith(byte[] m, int from, String s) {
+    static boolean startsWith(byte[] m, int from, String s) {
         if (m.length - from < s.length()) return false;
         for (int k = 0; k < s.length(); k++) {
             if (m[from + k] != s.charAt(k)) return false;
@@ -107,7 +148,7 @@ final class Features {
         return true;
     }
 
-    private static boolean startsWithIgnoreCase(byte[] m, int from, int end, String lower) {
+    static boolean startsWithIgnoreCase(byte[] m, int from, int end, String lower) {
         if (end - from < lower.length()) return false;
         for (int k = 0; k < lower.length(); k++) {
             int b = m[from + k];

@@ -22,7 +22,7 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * The model file: a version header, then the weights as float16, zlib-compressed (the zlib checksum catches
+ * The model file: a version header, then the weights and the AdaGrad sums as float16, zlib-compressed (the zlib checksum catches
  * corruption). Written to a temp file in the same directory, fsynced, renamed over the old file, and the directory
  * fsynced, so a crash leaves the old model or the new one.
  */
@@ -30,9 +30,11 @@ final class ModelFile {
     private static final byte[] MAGIC = "begone-builtin\n".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 1;
 
-    record Contents(int hashBits, int windowBytes, long spamLearned, long hamLearned, float[] weights) {
+    record Contents(int hashBits, int windowBytes, int textBytes, long spamLearned, long hamLearned,
+            float[] weights, float[] gradients) {
         static Contents fresh(BuiltinOptions o) {
-            return new Contents(o.hashBits(), o.windowBytes(), 0, 0, new float[1 << o.hashBits()]);
+            return new Contents(o.hashBits(), o.windowBytes(), o.textBytes(), 0, 0,
+                    new float[1 << o.hashBits()], new float[1 << o.hashBits()]);
         }
     }
 
@@ -62,13 +64,14 @@ final class ModelFile {
         if (version != VERSION) throw new IOException("unsupported model version " + version);
         int hashBits = in.readInt();
         int windowBytes = in.readInt();
+        int textBytes = in.readInt();
         long spam = in.readLong();
         long ham = in.readLong();
-        if (hashBits < 16 || hashBits > 26 || windowBytes < 16 || spam < 0 || ham < 0) {
+        if (hashBits < 16 || hashBits > 26 || windowBytes < 0 || textBytes < 0 || spam < 0 || ham < 0) {
             throw new IOException("implausible header values");
         }
         int headerLength = bytes.length - available(in);
-        byte[] raw = new byte[2 << hashBits];
+        byte[] raw = new byte[4 << hashBits];
         Inflater inflater = new Inflater();
         try {
             inflater.setInput(bytes, headerLength, bytes.length - headerLength);
@@ -85,9 +88,11 @@ final class ModelFile {
             inflater.end();
         }
         float[] weights = new float[1 << hashBits];
+        float[] gradients = new float[1 << hashBits];
         ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < weights.length; i++) weights[i] = Float.float16ToFloat(buf.getShort());
-        return new Contents(hashBits, windowBytes, spam, ham, weights);
+        for (int i = 0; i < gradients.length; i++) gradients[i] = Float.float16ToFloat(buf.getShort());
+        return new Contents(hashBits, windowBytes, textBytes, spam, ham, weights, gradients);
     }
 
     private static int available(InputStream in) throws IOException {
@@ -101,13 +106,15 @@ final class ModelFile {
             data.writeInt(VERSION);
             data.writeInt(c.hashBits());
             data.writeInt(c.windowBytes());
+            data.writeInt(c.textBytes());
             data.writeLong(c.spamLearned());
             data.writeLong(c.hamLearned());
         } catch (IOException e) {
             throw new IllegalStateException("in-memory stream failed", e);
         }
-        ByteBuffer raw = ByteBuffer.allocate(c.weights().length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer raw = ByteBuffer.allocate(c.weights().length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float w : c.weights()) raw.putShort(Float.floatToFloat16(w));
+        for (float g : c.gradients()) raw.putShort(Float.floatToFloat16(g));
         Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         try {
             deflater.setInput(raw.array());
