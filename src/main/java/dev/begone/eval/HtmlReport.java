@@ -172,7 +172,7 @@ public final class HtmlReport {
         }
         long max = 1;
         for (int b = 0; b < bins; b++) max = Math.max(max, Math.max(ham[b], spam[b]));
-        int w = 980, hgt = 300, left = 64, right = 16, top = 24, bottom = 48;
+        int w = 900, hgt = 300, left = 64, right = 16, top = 24, bottom = 48;
         int pw = w - left - right, ph = hgt - top - bottom;
         double bw = (double) pw / bins;
         double scaleMax = Math.log1p(max);

@@ -34,6 +34,11 @@ public final class BuiltinClassifier implements Classifier {
     /** Per-weight sum of squared gradients (AdaGrad). */
     private final float[] gradients;
     private final Object lock = new Object();
+    /**
+     * The features of the message this thread scored last: evaluation and training flows score a message and then
+     * learn the very same array, and extraction is most of the cost.
+     */
+    private final ThreadLocal<Extracted> lastExtracted = new ThreadLocal<>();
     private volatile long spamLearned;
     private volatile long hamLearned;
 
@@ -72,9 +77,23 @@ public final class BuiltinClassifier implements Classifier {
         return "builtin";
     }
 
+    /** The checksum guards against a caller that refills the same array with another message. */
+    private record Extracted(byte[] message, int checksum, int[] features) {}
+
+    private int[] featuresOf(byte[] message) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(message);
+        int checksum = (int) crc.getValue();
+        Extracted last = lastExtracted.get();
+        if (last != null && last.message() == message && last.checksum() == checksum) return last.features();
+        int[] idx = features.extract(message);
+        lastExtracted.set(new Extracted(message, checksum, idx));
+        return idx;
+    }
+
     @Override
     public Verdict classify(byte[] message) {
-        double margin = margin(features.extract(message));
+        double margin = margin(featuresOf(message));
         double p = sigmoid(margin);
         double threshold = options.spamThreshold() * 100;
         long spam = spamLearned;
@@ -91,7 +110,7 @@ public final class BuiltinClassifier implements Classifier {
 
     @Override
     public LearnResult learn(byte[] message, Label label) {
-        int[] idx = features.extract(message);
+        int[] idx = featuresOf(message);
         double target = label == Label.SPAM ? 1 : 0;
         synchronized (lock) {
             double g = target - sigmoid(margin(idx));
