@@ -1,0 +1,143 @@
+package dev.begone.classify.builtin;
+
+import dev.begone.classify.Classifier;
+import dev.begone.classify.ClassifierException;
+import dev.begone.classify.Label;
+import dev.begone.classify.LearnResult;
+import dev.begone.classify.Outcome;
+import dev.begone.classify.Verdict;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The embedded classifier: online logistic regression over hashed binary features (byte 4-grams of the start of
+ * the message, words and word pairs of its decoded text), trained on every message it is taught, as the TREC
+ * 2007 winners were. Each weight has its own AdaGrad step size: a word seen for the first time moves fast, a
+ * word seen in thousands of messages barely moves. On the shared corpus this cut 1-ROCA by about half against a
+ * single global step.
+ *
+ * <p>Thread safety: {@link #classify} reads the weights without a lock (a float read never tears; a concurrent
+ * update only shifts a score by one step), {@link #learn} and {@link #save} serialise on the model's lock.
+ */
+public final class BuiltinClassifier implements Classifier {
+    /** Margins beyond this add no information and would overflow a probability to exactly 0 or 1. */
+    private static final double MAX_LOG_ODDS = 30;
+    /** Bounds the first step of a never-seen feature to rate / 0.1. */
+    private static final double ADAGRAD_EPSILON = 0.01;
+
+    private final BuiltinOptions options;
+    private final Path modelFile;
+    private final Features features;
+    private final float[] weights;
+    /** Per-weight sum of squared gradients (AdaGrad). */
+    private final float[] gradients;
+    private final Object lock = new Object();
+    /**
+     * The features of the message this thread scored last: evaluation and training flows score a message and then
+     * learn the very same array, and extraction is most of the cost.
+     */
+    private final ThreadLocal<Extracted> lastExtracted = new ThreadLocal<>();
+    private volatile long spamLearned;
+    private volatile long hamLearned;
+
+    private BuiltinClassifier(BuiltinOptions options, Path modelFile, ModelFile.Contents contents) {
+        this.options = options;
+        this.modelFile = modelFile;
+        this.features = new Features(contents.hashBits(), contents.windowBytes(), contents.textBytes());
+        this.weights = contents.weights();
+        this.gradients = contents.gradients();
+        this.spamLearned = contents.spamLearned();
+        this.hamLearned = contents.hamLearned();
+    }
+
+    /** A model kept in memory only ({@link #save} is refused), e.g. for evaluation. */
+    public static BuiltinClassifier inMemory(BuiltinOptions options) {
+        return new BuiltinClassifier(options, null, ModelFile.Contents.fresh(options));
+    }
+
+    /** Loads the model stored in {@code modelFile}, or starts a fresh one there when the file does not exist. */
+    public static BuiltinClassifier load(Path modelFile, BuiltinOptions options) throws ClassifierException {
+        Objects.requireNonNull(modelFile, "modelFile");
+        return new BuiltinClassifier(options, modelFile, ModelFile.read(modelFile, options));
+    }
+
+    /** Writes the model atomically: a crash leaves either the old or the new file, never a torn one. */
+    public void save() throws ClassifierException {
+        if (modelFile == null) throw new IllegalStateException("this model is in memory only; it has no file");
+        synchronized (lock) {
+            ModelFile.write(modelFile, new ModelFile.Contents(features.hashBits(), features.windowBytes(),
+                    features.textBytes(), spamLearned, hamLearned, weights, gradients));
+        }
+    }
+
+    @Override
+    public String name() {
+        return "builtin";
+    }
+
+    /** The checksum guards against a caller that refills the same array with another message. */
+    private record Extracted(byte[] message, int checksum, int[] features) {}
+
+    private int[] featuresOf(byte[] message) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(message);
+        int checksum = (int) crc.getValue();
+        Extracted last = lastExtracted.get();
+        if (last != null && last.message() == message && last.checksum() == checksum) return last.features();
+        int[] idx = features.extract(message);
+        lastExtracted.set(new Extracted(message, checksum, idx));
+        return idx;
+    }
+
+    @Override
+    public Verdict classify(byte[] message) {
+        double margin = margin(featuresOf(message));
+        double p = sigmoid(margin);
+        double threshold = options.spamThreshold() * 100;
+        long spam = spamLearned;
+        long ham = hamLearned;
+        if (spam < options.minSpam() || ham < options.minHam()) {
+            return new Verdict(Outcome.UNSURE, p * 100, threshold, margin, List.of(String.format(
+                    Locale.ROOT, "builtin:untrained(spam=%d/%d,ham=%d/%d)",
+                    spam, options.minSpam(), ham, options.minHam())));
+        }
+        Outcome outcome = p > options.spamThreshold() ? Outcome.SPAM : Outcome.HAM;
+        return new Verdict(outcome, p * 100, threshold, margin,
+                List.of(String.format(Locale.ROOT, "builtin:p=%.4f", p)));
+    }
+
+    @Override
+    public LearnResult learn(byte[] message, Label label) {
+        int[] idx = featuresOf(message);
+        double target = label == Label.SPAM ? 1 : 0;
+        synchronized (lock) {
+            double g = target - sigmoid(margin(idx));
+            float g2 = (float) (g * g);
+            double rate = options.learningRate();
+            for (int i : idx) {
+                gradients[i] += g2;
+                weights[i] += (float) (rate * g / Math.sqrt(gradients[i] + ADAGRAD_EPSILON));
+            }
+            if (label == Label.SPAM) spamLearned++;
+            else hamLearned++;
+        }
+        return LearnResult.LEARNED;
+    }
+
+    /** How many messages of each class the model has learned. */
+    public long learned(Label label) {
+        return label == Label.SPAM ? spamLearned : hamLearned;
+    }
+
+    private double margin(int[] idx) {
+        double sum = 0;
+        for (int i : idx) sum += weights[i];
+        return Math.max(-MAX_LOG_ODDS, Math.min(MAX_LOG_ODDS, sum));
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+}

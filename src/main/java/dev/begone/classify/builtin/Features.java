@@ -1,0 +1,160 @@
+package dev.begone.classify.builtin;
+
+import java.util.Arrays;
+
+/**
+ * Turns a raw message into a sorted set of hashed binary features: overlapping byte 4-grams of the first
+ * {@code windowBytes} of the cleaned message (TREC 2007's winning representation), plus words and pairs of
+ * neighbouring words of the first {@code textBytes} of its decoded text (see {@link DecodedText}).
+ *
+ * <p>Cleaning drops an mbox envelope line, carriage returns (so a message read over IMAP with CRLF looks like the
+ * same message read from disk) and the headers other filters added: they are verdicts, not evidence, and a
+ * filter that learns from them only learns to copy the previous filter.
+ */
+final class Features {
+    private static final String[] FOREIGN_HEADER_PREFIXES = {"x-spam", "x-bogosity", "x-rspamd-", "x-dspam-"};
+    private static final int GOLDEN = 0x9E3779B1;
+    /** A feature every message has: its weight learns the prior. */
+    private static final int BIAS_GRAM = 0x01020304;
+
+    private final int hashBits;
+    private final int shift;
+    private final int windowBytes;
+    private final int textBytes;
+
+    Features(int hashBits, int windowBytes, int textBytes) {
+        this.textBytes = textBytes;
+        this.hashBits = hashBits;
+        this.shift = 32 - hashBits;
+        this.windowBytes = windowBytes;
+    }
+
+    int hashBits() {
+        return hashBits;
+    }
+
+    int windowBytes() {
+        return windowBytes;
+    }
+
+    int textBytes() {
+        return textBytes;
+    }
+
+    int[] extract(byte[] message) {
+        byte[] window = new byte[windowBytes];
+        int len = clean(message, window);
+        byte[] text = new byte[textBytes];
+        int textLen = DecodedText.decode(message, text);
+        int[] idx = new int[Math.max(0, len - 3) + 1 + textLen];
+        int c = 0;
+        idx[c++] = (BIAS_GRAM * GOLDEN) >>> shift;
+        int g = 0;
+        for (int k = 0; k < len; k++) {
+            g = (g << 8) | (window[k] & 0xff);
+            if (k >= 3) idx[c++] = (g * GOLDEN) >>> shift;
+        }
+        c = tokens(text, textLen, idx, c);
+        Arrays.sort(idx, 0, c);
+        int u = 0;
+        for (int k = 0; k < c; k++) {
+            if (u == 0 || idx[u - 1] != idx[k]) idx[u++] = idx[k];
+        }
+        return u == idx.length ? idx : Arrays.copyOf(idx, u);
+    }
+
+    /**
+     * Word features of the decoded text: each token (ASCII-lowercased) and each pair of neighbouring tokens, in a
+     * hash space apart from the 4-grams. At most one pair per byte of text, so {@code idx} has room.
+     */
+    private int tokens(byte[] text, int len, int[] idx, int c) {
+        int prev = 0;
+        int k = 0;
+        while (k < len) {
+            while (k < len && !isTokenByte(text[k])) k++;
+            int start = k;
+            int h = 0x811C9DC5;
+            while (k < len && isTokenByte(text[k])) {
+                int b = text[k] & 0xff;
+                if (b >= 'A' && b <= 'Z') b += 'a' - 'A';
+                h = (h ^ b) * 0x01000193;
+                k++;
+            }
+            int length = k - start;
+            if (length < 2 || length > 30) continue;
+            idx[c++] = ((h ^ 0x5bd1e995) * GOLDEN) >>> shift;
+            if (prev != 0) idx[c++] = (((prev * 31) ^ h ^ 0x27d4eb2f) * GOLDEN) >>> shift;
+            prev = h;
+        }
+        return c;
+    }
+
+    private static boolean isTokenByte(byte b) {
+        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b < 0
+                || b == '$' || b == '!' || b == '\'' || b == '-';
+    }
+
+    /** Copies the cleaned start of {@code m} into {@code out}; returns the number of bytes written. */
+    static int clean(byte[] m, byte[] out) {
+        int n = m.length;
+        int i = 0;
+        if (startsWith(m, 0, "From ")) i = lineEnd(m, 0) + 1;
+        int o = 0;
+        boolean skipping = false;
+        while (i < n && o < out.length) {
+            int end = lineEnd(m, i);
+            boolean blank = end == i || (end == i + 1 && m[i] == '\r');
+            if (blank) {
+                out[o++] = '\n';
+                i = end + 1;
+                break;
+            }
+            boolean continuation = m[i] == ' ' || m[i] == '\t';
+            if (!continuation) skipping = isForeignHeader(m, i, end);
+            if (!skipping) o = copy(m, i, Math.min(n, end + 1), out, o);
+            i = end + 1;
+        }
+        if (i < n && o < out.length) o = copy(m, i, n, out, o);
+        return o;
+    }
+
+    private static int copy(byte[] m, int from, int to, byte[] out, int o) {
+        for (int k = from; k < to && o < out.length; k++) {
+            byte b = m[k];
+            if (b != '\r') out[o++] = b;
+        }
+        return o;
+    }
+
+    static int lineEnd(byte[] m, int from) {
+        for (int k = from; k < m.length; k++) {
+            if (m[k] == '\n') return k;
+        }
+        return m.length;
+    }
+
+    static boolean isForeignHeader(byte[] m, int from, int end) {
+        for (String prefix : FOREIGN_HEADER_PREFIXES) {
+            if (startsWithIgnoreCase(m, from, end, prefix)) return true;
+        }
+        return false;
+    }
+
+    static boolean startsWith(byte[] m, int from, String s) {
+        if (m.length - from < s.length()) return false;
+        for (int k = 0; k < s.length(); k++) {
+            if (m[from + k] != s.charAt(k)) return false;
+        }
+        return true;
+    }
+
+    static boolean startsWithIgnoreCase(byte[] m, int from, int end, String lower) {
+        if (end - from < lower.length()) return false;
+        for (int k = 0; k < lower.length(); k++) {
+            int b = m[from + k];
+            if (b >= 'A' && b <= 'Z') b += 'a' - 'A';
+            if (b != lower.charAt(k)) return false;
+        }
+        return true;
+    }
+}

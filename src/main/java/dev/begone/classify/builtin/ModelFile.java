@@ -1,0 +1,167 @@
+package dev.begone.classify.builtin;
+
+import dev.begone.classify.ClassifierException;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * The model file: a version header, then the weights and the AdaGrad sums as float16, zlib-compressed (the zlib checksum catches
+ * corruption). Written to a temp file in the same directory, fsynced, renamed over the old file, and the directory
+ * fsynced, so a crash leaves the old model or the new one.
+ */
+final class ModelFile {
+    private static final byte[] MAGIC = "begone-builtin\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
+
+    record Contents(int hashBits, int windowBytes, int textBytes, long spamLearned, long hamLearned,
+            float[] weights, float[] gradients) {
+        static Contents fresh(BuiltinOptions o) {
+            return new Contents(o.hashBits(), o.windowBytes(), o.textBytes(), 0, 0,
+                    new float[1 << o.hashBits()], new float[1 << o.hashBits()]);
+        }
+    }
+
+    private ModelFile() {}
+
+    static Contents read(Path file, BuiltinOptions options) throws ClassifierException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Contents.fresh(options);
+        } catch (IOException e) {
+            throw new ClassifierException("cannot read builtin model " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return decode(bytes);
+        } catch (IOException | DataFormatException | RuntimeException e) {
+            throw new ClassifierException("builtin model " + file + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    private static Contents decode(byte[] bytes) throws IOException, DataFormatException {
+        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
+        byte[] magic = in.readNBytes(MAGIC.length);
+        if (!Arrays.equals(magic, MAGIC)) throw new IOException("not a begone builtin model (bad magic)");
+        int version = in.readInt();
+        if (version != VERSION) throw new IOException("unsupported model version " + version);
+        int hashBits = in.readInt();
+        int windowBytes = in.readInt();
+        int textBytes = in.readInt();
+        long spam = in.readLong();
+        long ham = in.readLong();
+        if (hashBits < 16 || hashBits > 26 || windowBytes < 0 || textBytes < 0 || spam < 0 || ham < 0) {
+            throw new IOException("implausible header values");
+        }
+        int headerLength = bytes.length - available(in);
+        byte[] raw = new byte[4 << hashBits];
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(bytes, headerLength, bytes.length - headerLength);
+            int n = 0;
+            while (n < raw.length && !inflater.finished()) {
+                int got = inflater.inflate(raw, n, raw.length - n);
+                if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) break;
+                n += got;
+            }
+            if (n != raw.length || !inflater.finished() || inflater.getRemaining() != 0) {
+                throw new IOException("weights truncated or followed by garbage");
+            }
+        } finally {
+            inflater.end();
+        }
+        float[] weights = new float[1 << hashBits];
+        float[] gradients = new float[1 << hashBits];
+        ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < weights.length; i++) weights[i] = Float.float16ToFloat(buf.getShort());
+        for (int i = 0; i < gradients.length; i++) gradients[i] = Float.float16ToFloat(buf.getShort());
+        return new Contents(hashBits, windowBytes, textBytes, spam, ham, weights, gradients);
+    }
+
+    private static int available(InputStream in) throws IOException {
+        return in.available();
+    }
+
+    static void write(Path file, Contents c) throws ClassifierException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+        try (DataOutputStream data = new DataOutputStream(out)) {
+            data.write(MAGIC);
+            data.writeInt(VERSION);
+            data.writeInt(c.hashBits());
+            data.writeInt(c.windowBytes());
+            data.writeInt(c.textBytes());
+            data.writeLong(c.spamLearned());
+            data.writeLong(c.hamLearned());
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory stream failed", e);
+        }
+        ByteBuffer raw = ByteBuffer.allocate(c.weights().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float w : c.weights()) raw.putShort(Float.floatToFloat16(w));
+        for (float g : c.gradients()) raw.putShort(Float.floatToFloat16(g));
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try {
+            deflater.setInput(raw.array());
+            deflater.finish();
+            byte[] chunk = new byte[1 << 16];
+            while (!deflater.finished()) out.write(chunk, 0, deflater.deflate(chunk));
+        } finally {
+            deflater.end();
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer all = ByteBuffer.wrap(out.toByteArray());
+                while (all.hasRemaining()) ch.write(all);
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the file system cannot rename atomically in " + dir, e);
+            }
+            tmp = null;
+            syncDirectory(dir);
+        } catch (IOException e) {
+            throw new ClassifierException("cannot save builtin model " + file + ": " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) deleteAfterFailure(tmp);
+        }
+    }
+
+    /** Makes the rename durable; some platforms cannot open a directory, and there the rename is all we can do. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Windows refuses to open directories; the rename itself is still atomic there.
+        }
+    }
+
+    private static void deleteAfterFailure(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            // the save already failed; its exception is the one the caller needs
+        }
+    }
+}

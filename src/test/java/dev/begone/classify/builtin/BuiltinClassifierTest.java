@@ -1,0 +1,258 @@
+package dev.begone.classify.builtin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.begone.classify.ClassifierException;
+import dev.begone.classify.Label;
+import dev.begone.classify.LearnResult;
+import dev.begone.classify.Outcome;
+import dev.begone.classify.Verdict;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class BuiltinClassifierTest {
+    private static final long SEED = 20240611L;
+    private static final String[] SPAM_WORDS = {"viagra", "winner", "prize", "cheap", "mortgage", "casino", "free", "offer"};
+    private static final String[] HAM_WORDS = {"meeting", "patch", "review", "lunch", "kernel", "release", "thanks", "agenda"};
+
+    @TempDir
+    Path dir;
+
+    static byte[] synthetic(Random random, boolean spam) {
+        String[] words = spam ? SPAM_WORDS : HAM_WORDS;
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 40; i++) body.append(words[random.nextInt(words.length)]).append(' ');
+        String text = "From: " + (spam ? "deals@offers.example" : "colleague@work.example") + "\n"
+                + "Subject: " + words[random.nextInt(words.length)] + "\n\n" + body + "\n";
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static BuiltinClassifier trained(BuiltinClassifier c, int perClass) {
+        Random random = new Random(SEED);
+        for (int i = 0; i < perClass; i++) {
+            c.learn(synthetic(random, true), Label.SPAM);
+            c.learn(synthetic(random, false), Label.HAM);
+        }
+        return c;
+    }
+
+    @Test
+    void abstainsUntilItHasLearnedTheMinimumOfBothClasses() {
+        BuiltinClassifier c = BuiltinClassifier.inMemory(BuiltinOptions.defaults().withMinimums(3, 2));
+        Random random = new Random(SEED);
+        for (int i = 0; i < 5; i++) c.learn(synthetic(random, true), Label.SPAM);
+        c.learn(synthetic(random, false), Label.HAM);
+        Verdict v = c.classify(synthetic(random, true));
+        assertEquals(Outcome.UNSURE, v.outcome());
+        assertEquals(List.of("builtin:untrained(spam=5/3,ham=1/2)"), v.reasons());
+        c.learn(synthetic(random, false), Label.HAM);
+        assertEquals(Outcome.SPAM, c.classify(synthetic(random, true)).outcome());
+    }
+
+    @Test
+    void freshModelWithDefaultsNeverCallsAnythingSpam() {
+        BuiltinClassifier c = BuiltinClassifier.inMemory(BuiltinOptions.defaults());
+        assertEquals(Outcome.UNSURE, c.classify(synthetic(new Random(SEED), true)).outcome());
+    }
+
+    @Test
+    void learnsToSeparateSpamFromHamWithCalibratedScores() {
+        BuiltinClassifier c = trained(BuiltinClassifier.inMemory(BuiltinOptions.defaults()), 30);
+        Random random = new Random(SEED + 1);
+        Verdict spam = c.classify(synthetic(random, true));
+        Verdict ham = c.classify(synthetic(random, false));
+        assertEquals(Outcome.SPAM, spam.outcome());
+        assertEquals(Outcome.HAM, ham.outcome());
+        assertEquals(50.0, spam.threshold());
+        assertEquals(100 / (1 + Math.exp(-spam.logOdds())), spam.score(), 1e-9);
+        assertTrue(spam.reasons().get(0).startsWith("builtin:p=0.9"), spam.reasons().toString());
+        assertEquals(LearnResult.LEARNED, c.learn(synthetic(random, true), Label.SPAM));
+    }
+
+    @Test
+    void thresholdComesFromTheOptions() {
+        BuiltinClassifier c = trained(BuiltinClassifier.inMemory(BuiltinOptions.defaults().withSpamThreshold(0.9999999)), 30);
+        Verdict v = c.classify(synthetic(new Random(SEED + 2), true));
+        assertEquals(99.99999, v.threshold(), 1e-9);
+    }
+
+    @Test
+    void otherFiltersHeadersDoNotChangeTheScore() {
+        BuiltinClassifier c = trained(BuiltinClassifier.inMemory(BuiltinOptions.defaults().withFeatureSpace(20, 3000, 4000)), 30);
+        String plain = "From: a@b.example\nSubject: lunch agenda\n\nthanks for the patch review\n";
+        String marked = "From: a@b.example\nX-Spam-Status: Yes, score=99.0 required=5.0\nX-Spam-Flag: YES\n"
+                + "X-Bogosity: Spam, tests=bogofilter\nX-Rspamd-Score: 20\nX-DSPAM-Result: Spam\n"
+                + "x-spam-report: folded\n  continuation line viagra casino\nSubject: lunch agenda\n\nthanks for the patch review\n";
+        assertEquals(c.classify(plain.getBytes(StandardCharsets.US_ASCII)).logOdds(),
+                c.classify(marked.getBytes(StandardCharsets.US_ASCII)).logOdds(), 1e-12);
+    }
+
+    @Test
+    void crlfAndLfCopiesOfAMessageScoreTheSame() {
+        BuiltinClassifier c = trained(BuiltinClassifier.inMemory(BuiltinOptions.defaults().withFeatureSpace(20, 3000, 4000)), 30);
+        String lf = "From: a@b.example\nSubject: cheap offer\n\nwinner prize casino\n";
+        assertEquals(c.classify(lf.getBytes(StandardCharsets.US_ASCII)).logOdds(),
+                c.classify(lf.replace("\n", "\r\n").getBytes(StandardCharsets.US_ASCII)).logOdds(), 1e-12);
+    }
+
+    @Test
+    void base64BodiesAreScoredByTheirDecodedWords() {
+        BuiltinClassifier c = trained(BuiltinClassifier.inMemory(BuiltinOptions.defaults()), 30);
+        String words = "viagra winner prize cheap mortgage casino free offer ".repeat(5);
+        String encoded = java.util.Base64.getMimeEncoder().encodeToString(words.getBytes(StandardCharsets.US_ASCII));
+        String message = "From: x@y.example\nSubject: hello\nContent-Transfer-Encoding: base64\n\n" + encoded + "\n";
+        assertEquals(Outcome.SPAM, c.classify(message.getBytes(StandardCharsets.US_ASCII)).outcome());
+    }
+
+    @Test
+    void malformedMessagesAreScoredWithoutException() {
+        BuiltinClassifier c = trained(BuiltinClassifier.inMemory(BuiltinOptions.defaults().withFeatureSpace(20, 3000, 4000)), 30);
+        byte[] megaLine = new byte[1 << 20];
+        Arrays.fill(megaLine, (byte) 'A');
+        byte[] nuls = new byte[5000];
+        byte[] randomBytes = new byte[20000];
+        new Random(SEED).nextBytes(randomBytes);
+        List<byte[]> variants = List.of(
+                new byte[0],
+                "F".getBytes(StandardCharsets.US_ASCII),
+                "From ".getBytes(StandardCharsets.US_ASCII),
+                "Subject: no body, no newline".getBytes(StandardCharsets.US_ASCII),
+                ("Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Transfer-Encoding: base64\n\nSGVsbG8gd29y")
+                        .getBytes(StandardCharsets.US_ASCII),
+                "Content-Transfer-Encoding: base64\n\n!!!@@@***=====\n====\n".getBytes(StandardCharsets.US_ASCII),
+                "Content-Transfer-Encoding: quoted-printable\n\n=ZZ=4=\n=".getBytes(StandardCharsets.US_ASCII),
+                "Content-Type: text/plain; charset=x-unknown-klingon\n\n\u00ff\u00fe".getBytes(StandardCharsets.ISO_8859_1),
+                nuls,
+                megaLine,
+                concat("Subject: long\n\n".getBytes(StandardCharsets.US_ASCII), megaLine),
+                randomBytes);
+        for (byte[] m : variants) {
+            Verdict v = c.classify(m);
+            assertFalse(Double.isNaN(v.logOdds()));
+            c.learn(m, Label.HAM);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
+    void savedModelLoadsWithTheSameScoresAndCounts() throws Exception {
+        Path file = dir.resolve("model.bin");
+        BuiltinClassifier c = trained(BuiltinClassifier.load(file, BuiltinOptions.defaults()), 30);
+        c.save();
+        BuiltinClassifier loaded = BuiltinClassifier.load(file, BuiltinOptions.defaults());
+        assertEquals(30, loaded.learned(Label.SPAM));
+        assertEquals(30, loaded.learned(Label.HAM));
+        Random random = new Random(SEED + 3);
+        for (int i = 0; i < 10; i++) {
+            byte[] m = synthetic(random, i % 2 == 0);
+            // float16 storage rounds each weight by at most 1 part in 2048
+            assertEquals(c.classify(m).logOdds(), loaded.classify(m).logOdds(), 0.01);
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "no temp file may be left behind");
+        }
+    }
+
+    @Test
+    void missingModelFileIsAFreshModel() throws ClassifierException {
+        BuiltinClassifier c = BuiltinClassifier.load(dir.resolve("absent.bin"), BuiltinOptions.defaults());
+        assertEquals(0, c.learned(Label.SPAM));
+        assertFalse(Files.exists(dir.resolve("absent.bin")));
+    }
+
+    @Test
+    void corruptModelFileIsRefusedNamingTheFile() throws Exception {
+        Path file = dir.resolve("model.bin");
+        trained(BuiltinClassifier.load(file, BuiltinOptions.defaults()), 5).save();
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(dir.resolve("truncated.bin"), Arrays.copyOf(bytes, bytes.length / 2));
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(dir.resolve("flipped.bin"), bytes);
+        Files.writeString(dir.resolve("text.bin"), "hello");
+        for (String name : List.of("truncated.bin", "flipped.bin", "text.bin")) {
+            ClassifierException e = assertThrows(ClassifierException.class,
+                    () -> BuiltinClassifier.load(dir.resolve(name), BuiltinOptions.defaults()));
+            assertTrue(e.getMessage().contains(dir.resolve(name).toString()) && e.getMessage().contains("corrupt"), e.getMessage());
+        }
+    }
+
+    @Test
+    void modelFileIsSmallAndLoadsQuickly() throws Exception {
+        Path file = dir.resolve("model.bin");
+        trained(BuiltinClassifier.load(file, BuiltinOptions.defaults()), 200).save();
+        long size = Files.size(file);
+        long start = System.nanoTime();
+        BuiltinClassifier.load(file, BuiltinOptions.defaults());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("model file %d bytes, loaded in %d ms%n", size, millis);
+        assertTrue(size < 5_000_000, "model file too big: " + size);
+    }
+
+    @Test
+    void scoringRunsConcurrentlyWithLearning() throws Exception {
+        BuiltinClassifier c = trained(BuiltinClassifier.inMemory(BuiltinOptions.defaults()), 30);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                long seed = SEED + 10 + t;
+                boolean learner = t == 0;
+                futures.add(pool.submit(() -> {
+                    Random random = new Random(seed);
+                    for (int i = 0; i < 300; i++) {
+                        boolean spam = random.nextBoolean();
+                        byte[] m = synthetic(random, spam);
+                        if (learner) c.learn(m, spam ? Label.SPAM : Label.HAM);
+                        else assertEquals(spam ? Outcome.SPAM : Outcome.HAM, c.classify(m).outcome());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) f.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(30 + futuresLearnedSpam(), c.learned(Label.SPAM));
+    }
+
+    private static long futuresLearnedSpam() {
+        Random random = new Random(SEED + 10);
+        long spam = 0;
+        for (int i = 0; i < 300; i++) {
+            boolean s = random.nextBoolean();
+            synthetic(random, s);
+            if (s) spam++;
+        }
+        return spam;
+    }
+
+    @Test
+    void optionsRejectNonsenseNamingTheField() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BuiltinOptions.defaults().withSpamThreshold(1.5));
+        assertEquals("spamThreshold must be a probability in (0, 1): 1.5", e.getMessage());
+    }
+
+}
