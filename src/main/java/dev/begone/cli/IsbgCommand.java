@@ -239,7 +239,7 @@ final class IsbgCommand implements Callable<Integer> {
         PipelineListener listener = new Verbose(err, verbose, verboseMails);
         Path db = trackFile != null ? trackFile : StatePaths.defaults(env).db();
         ExecutorService pool = Executors.newFixedThreadPool(classifierOptions.jobs());
-        try (StateStore state = dryRun ? StateStore.openReadOnlyCopy(db) : StateStore.open(db);
+        try (StateStore state = dryRun ? StateStore.openInMemoryCopy(db) : StateStore.open(db);
                 Classifier classifier = classifierOptions.create("spamassassin", isbgDefaultsTo())) {
             if (!dryRun) {
                 int recovered = Recovery.run(store, state, account, classifier, expunge, listener);

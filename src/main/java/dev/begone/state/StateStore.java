@@ -4,6 +4,7 @@ import dev.begone.classify.Label;
 import dev.begone.imap.UidSet;
 import dev.begone.state.JournalEntry.Step;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -108,6 +109,44 @@ public final class StateStore implements AutoCloseable {
             throw e;
         }
         return new StateStore(path, connection, clock);
+    }
+
+    /**
+     * An in-memory copy of the state file (empty if there is none) for a dry run: it answers every question as the
+     * file would, and whatever is written to it is gone on close. The file itself is neither created nor changed.
+     */
+    public static StateStore openInMemoryCopy(Path file) throws StateException {
+        Path path = file.toAbsolutePath().normalize();
+        Connection connection;
+        try {
+            connection = new SQLiteConfig().createConnection("jdbc:sqlite::memory:");
+        } catch (SQLException e) {
+            throw openFailure(path, e);
+        }
+        try {
+            if (Files.isRegularFile(path)) {
+                try (Statement st = connection.createStatement()) {
+                    // sqlite-jdbc's restore uses SQLite's online backup API, which reads the WAL as well.
+                    st.executeUpdate("restore from '" + path.toString().replace("'", "''") + "'");
+                }
+            }
+            migrate(connection, path);
+        } catch (SQLException e) {
+            closeAfterFailure(connection, e);
+            throw openFailure(path, e);
+        } catch (StateException | RuntimeException e) {
+            closeAfterFailure(connection, e);
+            throw e;
+        }
+        return new StateStore(path, connection, Clock.systemUTC());
+    }
+
+    private static void closeAfterFailure(Connection connection, Exception first) {
+        try {
+            connection.close();
+        } catch (SQLException second) {
+            first.addSuppressed(second);
+        }
     }
 
     public Path file() {
