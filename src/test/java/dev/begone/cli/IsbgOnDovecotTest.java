@@ -47,6 +47,7 @@ class IsbgOnDovecotTest {
     Path dir;
 
     Dovecot dovecot;
+    boolean tlsOffered;
     IsbgCli cli;
 
     @BeforeAll
@@ -61,6 +62,7 @@ class IsbgOnDovecotTest {
     }
 
     void startDovecot(Dovecot.Options options) throws Exception {
+        tlsOffered = options.starttls();
         ServerProcess.assumeInstalled("dovecot", "dovecot-imapd");
         Path mailDir = Files.createDirectories(dir.resolve("dovecot"));
         dovecot = Dovecot.start(mailDir, options);
@@ -73,14 +75,18 @@ class IsbgOnDovecotTest {
     }
 
     ImapSettings alice() {
-        return dovecot.settings("alice", TlsMode.IMPLICIT);
+        return dovecot.settings("alice", tlsOffered ? TlsMode.IMPLICIT : TlsMode.STARTTLS);
     }
 
     List<String> isbg(String... extra) {
+        return isbgOnPort(dovecot.imapsPort(), extra);
+    }
+
+    List<String> isbgOnPort(int port, String... extra) {
         List<String> args = new ArrayList<>(List.of("isbg", "--imaphost", "127.0.0.1", "--imapport",
-                String.valueOf(dovecot.imapsPort()), "--imapuser", "alice", "--password-env", "PW", "--noninteractive",
-                "--tls-ca", dovecot.certPem().toString(), "--spamc", "--spamd", "127.0.0.1:" + spamd.port(),
-                "--spaminbox", SPAM));
+                String.valueOf(port), "--imapuser", "alice", "--password-env", "PW", "--noninteractive",
+                "--spamc", "--spamd", "127.0.0.1:" + spamd.port(), "--spaminbox", SPAM));
+        if (tlsOffered) args.addAll(List.of("--tls-ca", dovecot.certPem().toString()));
         args.addAll(List.of(extra));
         return args;
     }
@@ -260,8 +266,7 @@ class IsbgOnDovecotTest {
     @Test
     void serverWithoutStarttlsIsRefusedUnderNosslUnlessPlaintextIsAllowed() throws Exception {
         startDovecot(Dovecot.Options.DEFAULT.withStarttls(false));
-        List<String> args = isbg("--nossl", "--noreport");
-        args.set(args.indexOf(String.valueOf(dovecot.imapsPort())), String.valueOf(dovecot.imapPort()));
+        List<String> args = isbgOnPort(dovecot.imapPort(), "--nossl", "--noreport");
         IsbgCli.Run refused = cli.run(args);
         assertEquals(ExitCode.IMAP_ERROR.code(), refused.exit(), refused.toString());
         assertTrue(refused.err().contains("STARTTLS"), refused.err());
@@ -426,8 +431,7 @@ class IsbgOnDovecotTest {
         startDovecot(Dovecot.Options.DEFAULT.withStarttls(false).withMove(false));
         deliver(mixed(2, 2));
         try (FaultProxy proxy = FaultProxy.start(dovecot.imapPort(), new FaultProxy.Policy.DropWhenClientSends("UID EXPUNGE"))) {
-            List<String> args = isbg("--nossl", "--allow-plaintext", "--delete", "--expunge", "--noreport");
-            args.set(args.indexOf(String.valueOf(dovecot.imapsPort())), String.valueOf(proxy.port()));
+            List<String> args = isbgOnPort(proxy.port(), "--nossl", "--allow-plaintext", "--delete", "--expunge", "--noreport");
             IsbgCli.Run dropped = cli.run(args);
             assertEquals(ExitCode.IMAP_ERROR.code(), dropped.exit(), dropped.toString());
             Set<String> everywhere = new TreeSet<>(idsIn("INBOX"));

@@ -83,6 +83,7 @@ public final class Dovecot extends ServerProcess {
         if (isRoot()) {
             // Dovecot's unprivileged processes must traverse the temp dir; mail belongs to the mail uid.
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+            makeTraversable(dir);
             UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
             PosixFileAttributeView view = Files.getFileAttributeView(mail, PosixFileAttributeView.class);
             view.setOwner(lookup.lookupPrincipalByName("nobody"));
@@ -205,7 +206,7 @@ public final class Dovecot extends ServerProcess {
         int port = tls == TlsMode.IMPLICIT ? imapsPort() : imapPort();
         ImapSettings s = ImapSettings.of("127.0.0.1", port, user, Secret.of(PASSWORDS.get(user)), tls)
                 .withTimeout(Duration.ofSeconds(30));
-        return options.starttls() ? s.withTrustCa(certPem()) : s;
+        return options.starttls() ? s.withTrustCa(certPem()) : s.withAllowPlaintext(true);
     }
 
     /**

@@ -66,6 +66,20 @@ public abstract class ServerProcess implements AutoCloseable {
         return "root".equals(System.getProperty("user.name"));
     }
 
+    /**
+     * Lets servers that drop root privileges reach {@code dir}: adds search permission for others on it and on
+     * every ancestor inside the system temp directory (JUnit makes each @TempDir mode 0700).
+     */
+    protected static void makeTraversable(Path dir) throws IOException {
+        Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        for (Path p = dir.toAbsolutePath().normalize(); p != null && p.startsWith(tmpRoot) && !p.equals(tmpRoot); p = p.getParent()) {
+            var perms = java.util.EnumSet.copyOf(Files.getPosixFilePermissions(p));
+            perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+            perms.add(java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE);
+            Files.setPosixFilePermissions(p, perms);
+        }
+    }
+
     /** Reserves {@code n} distinct free loopback ports (kept open together so they differ). */
     public static int[] freePorts(int n) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();

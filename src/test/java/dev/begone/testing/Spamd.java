@@ -90,6 +90,7 @@ public final class Spamd extends ServerProcess {
                 """.formatted(dir.resolve("bayes/bayes"), config.reportSafe()));
         if (isRoot()) {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+            makeTraversable(dir);
             run(List.of("chown", "nobody:nogroup", dir.resolve("bayes").toString(), home().toString()));
         }
     }
