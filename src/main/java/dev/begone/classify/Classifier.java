@@ -24,6 +24,12 @@ public interface Classifier extends AutoCloseable {
     /** Teaches the message's true label. Learning a message already known in that class is not an error. */
     LearnResult learn(byte[] message, Label label) throws ClassifierException;
 
+    /**
+     * Makes everything learned so far durable. Callers record a message as learned only after this returns.
+     * Backends whose learning is durable when {@link #learn} returns (spamd, Rspamd) need not override it.
+     */
+    default void sync() throws ClassifierException {}
+
     @Override
     default void close() throws ClassifierException {}
 }

@@ -69,6 +69,11 @@ public final class FusionClassifier implements Classifier {
         return learned ? LearnResult.LEARNED : LearnResult.ALREADY_KNOWN;
     }
 
+    @Override
+    public void sync() throws ClassifierException {
+        for (Classifier member : members) member.sync();
+    }
+
     /** Closes every member even when one fails; the first failure is thrown, later ones are suppressed into it. */
     @Override
     public void close() throws ClassifierException {

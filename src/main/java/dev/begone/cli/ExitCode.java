@@ -13,7 +13,9 @@ public enum ExitCode {
     IMAP_ERROR(11),
     CLASSIFIER_ERROR(12),
     NO_TERMINAL(20),
-    LOCKED(30);
+    LOCKED(30),
+    /** A bug: an unexpected exception, printed with its stack trace (sysexits' EX_SOFTWARE). */
+    INTERNAL_ERROR(70);
 
     private final int code;
 

@@ -236,11 +236,16 @@ final class IsbgCommand implements Callable<Integer> {
     private int scanAndLearn(MailStore store, String account, PrintWriter out, PrintWriter err) throws IOException {
         String trash = gmail ? store.folderWithSpecialUse("\\Trash").orElseThrow(() -> new dev.begone.imap.MailStoreException(
                 "--gmail: the server lists no folder with the \\Trash SPECIAL-USE attribute")) : null;
+        requireFolder(store, imapInbox, "--imapinbox");
+        if (!teachOnly) requireFolder(store, spamInbox, "--spaminbox");
+        if (learnSpamBox != null) requireFolder(store, learnSpamBox, "--learnspambox");
+        if (learnHamBox != null) requireFolder(store, learnHamBox, "--learnhambox");
+        if (moveHamTo != null) requireFolder(store, moveHamTo, "--movehamto");
         PipelineListener listener = new Verbose(err, verbose, verboseMails);
         Path db = trackFile != null ? trackFile : StatePaths.defaults(env).db();
         ExecutorService pool = Executors.newFixedThreadPool(classifierOptions.jobs());
         try (StateStore state = dryRun ? StateStore.openInMemoryCopy(db) : StateStore.open(db);
-                Classifier classifier = classifierOptions.create("spamassassin", isbgDefaultsTo())) {
+                Classifier classifier = classifierOptions.create("spamassassin", StatePaths.defaults(env).modelFile(account, "builtin"))) {
             if (!dryRun) {
                 int recovered = Recovery.run(store, state, account, classifier, expunge, listener);
                 if (recovered > 0) err.println("begone: completed " + recovered + " action(s) left unfinished by an earlier run");
@@ -279,9 +284,10 @@ final class IsbgCommand implements Callable<Integer> {
         return new LearnFlow(store, state, account, classifier, pool, settings, listener).run();
     }
 
-    private String isbgDefaultsTo() {
-        // isbg's --spamc chose spamc over the standalone program; it is --classifier spamd here.
-        return classifierOptions.spamc ? "spamd" : null;
+    private static void requireFolder(MailStore store, String folder, String option) throws IOException {
+        if (!store.exists(folder)) {
+            throw ExitException.badArguments(option + " " + folder + ": no such folder on the server (--imaplist lists them)");
+        }
     }
 
     static ExitCode exitCodeFor(ScanResult scan) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Spam filter for IMAP mailboxes.",
-        subcommands = {IsbgCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {IsbgCommand.class, EvaluateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,6 +51,11 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             ExitCode code = exitCodeOf(ex);
+            if (code == ExitCode.INTERNAL_ERROR) {
+                commandLine.getErr().println("begone: internal error (a bug; please report it with what follows):");
+                ex.printStackTrace(commandLine.getErr());
+                return code.code();
+            }
             commandLine.getErr().println("begone: " + messageOf(ex));
             if (code == ExitCode.BAD_ARGUMENTS) commandLine.getErr().println("Use --help to see valid options and arguments");
             return code.code();
@@ -66,7 +71,7 @@ public final class Main implements Runnable {
         if (ex instanceof StateException) return ExitCode.BAD_ARGUMENTS;
         if (ex instanceof IllegalArgumentException) return ExitCode.BAD_ARGUMENTS;
         if (ex instanceof java.io.IOException) return ExitCode.IMAP_ERROR;
-        throw new IllegalStateException("unexpected failure", ex);
+        return ExitCode.INTERNAL_ERROR;
     }
 
     private static String messageOf(Throwable ex) {

@@ -55,13 +55,16 @@ public final class LearnFlow {
                 List<FetchedMessage> messages = folder.fetch(batch);
                 toLearn += messages.size();
                 if (settings.dryRun()) continue;
-                List<Future<LearnResult>> futures = new ArrayList<>(messages.size());
+                List<Future<Learnt>> futures = new ArrayList<>(messages.size());
                 for (FetchedMessage m : messages) futures.add(pool.submit(() -> learn(folder.name(), m)));
-                List<LearnResult> results = Batches.awaitAll(futures);
+                List<Learnt> results = Batches.awaitAll(futures);
+                // Only what the classifier holds durably counts as learned.
+                classifier.sync();
                 UidSet.Builder done = UidSet.builder();
-                for (int i = 0; i < messages.size(); i++) {
-                    done.add(messages.get(i).uid());
-                    if (results.get(i) == LearnResult.LEARNED) learned++;
+                for (Learnt l : results) {
+                    done.add(l.uid());
+                    if (l.result() == LearnResult.LEARNED) learned++;
+                    state.markLearned(account, l.digest(), classifier.name(), settings.label());
                 }
                 followUp(folder, purpose, done.build());
             }
@@ -69,20 +72,18 @@ public final class LearnFlow {
         return new LearnStats(toLearn, learned);
     }
 
-    private LearnResult learn(String folder, FetchedMessage m) throws IOException {
+    private record Learnt(long uid, String digest, LearnResult result) {}
+
+    private Learnt learn(String folder, FetchedMessage m) throws IOException {
         listener.message(folder, m.uid(), m.raw());
         // Users drop filed spam, report and all, into training folders: learn the original, not the wrapper.
         byte[] original = SpamAssassinReports.unwrap(m.raw());
         String digest = MessageIds.digest(original);
-        LearnResult result;
-        if (state.learnedAs(account, digest, classifier.name()).filter(settings.label()::equals).isPresent()) {
-            result = LearnResult.ALREADY_KNOWN;
-        } else {
-            result = classifier.learn(original, settings.label());
-            state.markLearned(account, digest, classifier.name(), settings.label());
-        }
+        LearnResult result = state.learnedAs(account, digest, classifier.name()).filter(settings.label()::equals).isPresent()
+                ? LearnResult.ALREADY_KNOWN
+                : classifier.learn(original, settings.label());
         listener.learned(folder, m.uid(), settings.label(), result);
-        return result;
+        return new Learnt(m.uid(), digest, result);
     }
 
     private void followUp(OpenFolder folder, Purpose purpose, UidSet learnedUids) throws IOException {

@@ -103,7 +103,7 @@ public final class ScanSpamdBench {
         List<String> args = List.of("--partialrun", "0", "--noreport", "--verbose");
         runBegone(home, dovecot, "bob", args);
         ChildRun run = runBegone(home, dovecot, "bob", args);
-        long commands = run.output().lines().filter(l -> l.matches("^A\\d+ [A-Z].*") && !l.matches("^A\\d+ (OK|NO|BAD)\\b.*")).count();
+        long commands = run.output().lines().filter(l -> l.matches("^[A-Z]+\\d+ [A-Z].*") && !l.matches("^[A-Z]+\\d+ (OK|NO|BAD)\\b.*")).count();
         System.out.printf("nothing new on %d messages: %.3f s wall (whole process incl. JVM start), %d IMAP commands, peak RSS %d MB%n",
                 all.size(), run.seconds(), commands, run.peakRssKb() / 1024);
         System.out.println(run.output().lines().filter(l -> l.contains("spams found")).findFirst().orElse("(no stats line)"));

@@ -63,6 +63,12 @@ public final class BuiltinClassifier implements Classifier {
         return new BuiltinClassifier(options, modelFile, ModelFile.read(modelFile, options));
     }
 
+    /** Saves the model when it lives in a file; an in-memory model has nothing to make durable. */
+    @Override
+    public void sync() throws ClassifierException {
+        if (modelFile != null) save();
+    }
+
     /** Writes the model atomically: a crash leaves either the old or the new file, never a torn one. */
     public void save() throws ClassifierException {
         if (modelFile == null) throw new IllegalStateException("this model is in memory only; it has no file");

@@ -1,0 +1,71 @@
+package dev.begone.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.begone.testing.TestMail;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The two commands a new user runs first: the demo, and an evaluation of the built-in classifier. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class DemoAndEvaluateCommandTest {
+    private static final String SUMMARY = "evaluate: n=\\d+ spam=\\d+ ham=\\d+ 1-ROCA%=[0-9.]+ lam%=[0-9.]+ "
+            + "sm%@hm0\\.1%=[0-9.]+ hm%=[0-9.]+ sm%=[0-9.]+ msgs/s=\\d+";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoTrainsFromTrainingFoldersAndMovesTheInboxSpam() {
+        IsbgCli.Run run = new IsbgCli(dir).run("demo");
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.out().contains("learn: 60/60 spams learnt from TrainSpam, 60/60 hams learnt from TrainHam"), run.out());
+        assertTrue(run.out().contains("scan: 8 spams found in 20 messages of INBOX, moved to Spam"), run.out());
+        assertTrue(run.out().contains("folders after the scan:"), run.out());
+    }
+
+    @Test
+    void evaluatePrintsTheTrecSummaryLastAndWritesAReport() throws Exception {
+        Path corpus = Files.createDirectories(dir.resolve("corpus"));
+        StringBuilder labels = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            boolean spam = i % 3 == 0;
+            String name = "m" + i + ".eml";
+            Files.write(corpus.resolve(name), spam ? TestMail.spam(i) : TestMail.ham(i));
+            labels.append(name).append('\t').append(spam ? "spam" : "ham").append('\n');
+        }
+        Files.writeString(corpus.resolve("labels.tsv"), labels, StandardCharsets.UTF_8);
+        Path report = dir.resolve("report.html");
+
+        IsbgCli.Run run = new IsbgCli(dir).run("evaluate", "--corpus", corpus.toString(), "--order", "shuffle:7",
+                "--report", report.toString());
+        assertEquals(0, run.exit(), run.toString());
+        List<String> lines = run.out().lines().toList();
+        assertTrue(lines.get(lines.size() - 1).matches(SUMMARY), run.out());
+        assertTrue(lines.get(lines.size() - 1).startsWith("evaluate: n=60 spam=20 ham=40 "), run.out());
+        String html = Files.readString(report);
+        assertTrue(html.contains("<svg") && !html.contains("<script src"), "self-contained report");
+    }
+
+    @Test
+    void evaluateRejectsAMissingCorpusWithExitTen() {
+        IsbgCli.Run run = new IsbgCli(dir).run("evaluate", "--corpus", dir.resolve("nope").toString());
+        assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
+        assertTrue(run.err().startsWith("begone: --corpus"), run.err());
+    }
+
+    @Test
+    void unknownClassifierIsABadArgument() throws Exception {
+        Files.writeString(dir.resolve("labels.tsv"), "");
+        IsbgCli.Run run = new IsbgCli(dir).run("evaluate", "--corpus", dir.toString(), "--classifier", "builtin+nosuch");
+        assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
+        assertTrue(run.err().contains("unknown classifier 'nosuch'"), run.err());
+    }
+}
