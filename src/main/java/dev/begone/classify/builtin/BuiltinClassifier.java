@@ -30,9 +30,11 @@ public final class BuiltinClassifier implements Classifier {
     private final BuiltinOptions options;
     private final Path modelFile;
     private final Features features;
-    private final float[] weights;
-    /** Per-weight sum of squared gradients (AdaGrad). */
-    private final float[] gradients;
+    /**
+     * Each weight at {@code 2i} followed by its AdaGrad sum of squared gradients at {@code 2i+1}: an update then
+     * touches one cache line per feature instead of two, and the model is far larger than the caches.
+     */
+    private final float[] model;
     private final Object lock = new Object();
     /**
      * The features of the message this thread scored last: evaluation and training flows score a message and then
@@ -46,8 +48,13 @@ public final class BuiltinClassifier implements Classifier {
         this.options = options;
         this.modelFile = modelFile;
         this.features = new Features(contents.hashBits(), contents.windowBytes(), contents.textBytes());
-        this.weights = contents.weights();
-        this.gradients = contents.gradients();
+        float[] weights = contents.weights();
+        float[] gradients = contents.gradients();
+        this.model = new float[2 * weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            model[2 * i] = weights[i];
+            model[2 * i + 1] = gradients[i];
+        }
         this.spamLearned = contents.spamLearned();
         this.hamLearned = contents.hamLearned();
     }
@@ -73,6 +80,12 @@ public final class BuiltinClassifier implements Classifier {
     public void save() throws ClassifierException {
         if (modelFile == null) throw new IllegalStateException("this model is in memory only; it has no file");
         synchronized (lock) {
+            float[] weights = new float[model.length / 2];
+            float[] gradients = new float[model.length / 2];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = model[2 * i];
+                gradients[i] = model[2 * i + 1];
+            }
             ModelFile.write(modelFile, new ModelFile.Contents(features.hashBits(), features.windowBytes(),
                     features.textBytes(), spamLearned, hamLearned, weights, gradients));
         }
@@ -123,8 +136,10 @@ public final class BuiltinClassifier implements Classifier {
             float g2 = (float) (g * g);
             double rate = options.learningRate();
             for (int i : idx) {
-                gradients[i] += g2;
-                weights[i] += (float) (rate * g / Math.sqrt(gradients[i] + ADAGRAD_EPSILON));
+                int w = 2 * i;
+                float sum = model[w + 1] + g2;
+                model[w + 1] = sum;
+                model[w] += (float) (rate * g / Math.sqrt(sum + ADAGRAD_EPSILON));
             }
             if (label == Label.SPAM) spamLearned++;
             else hamLearned++;
@@ -139,7 +154,7 @@ public final class BuiltinClassifier implements Classifier {
 
     private double margin(int[] idx) {
         double sum = 0;
-        for (int i : idx) sum += weights[i];
+        for (int i : idx) sum += model[2 * i];
         return Math.max(-MAX_LOG_ODDS, Math.min(MAX_LOG_ODDS, sum));
     }
 

@@ -4,14 +4,19 @@ import dev.begone.classify.Label;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Core throughput of the built-in classifier on one thread: features + score + update per message, corpus held
- * in memory, after a warm-up pass. Prints messages per second and the mean message size. Args: CORPUS_DIR.
+ * in memory, after warm-up passes. Prints messages per second per round and their min/median/max. Args: CORPUS_DIR.
  */
 public final class ThroughputBench {
+    /** The JIT needs a few passes over the corpus before the rate settles. */
+    private static final int WARM_UP_ROUNDS = 3;
+    private static final int ROUNDS = 10;
+
     private ThroughputBench() {}
 
     public static void main(String[] args) throws Exception {
@@ -26,7 +31,8 @@ public final class ThroughputBench {
             labels.add(f[1].equals("spam") ? Label.SPAM : Label.HAM);
             bytes += m.length;
         }
-        for (int round = 0; round < 4; round++) {
+        double[] rates = new double[ROUNDS - WARM_UP_ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
             BuiltinClassifier c = BuiltinClassifier.inMemory(BuiltinOptions.defaults());
             long start = System.nanoTime();
             for (int i = 0; i < messages.size(); i++) {
@@ -34,9 +40,14 @@ public final class ThroughputBench {
                 c.learn(messages.get(i), labels.get(i));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            boolean warmUp = round < WARM_UP_ROUNDS;
+            if (!warmUp) rates[round - WARM_UP_ROUNDS] = messages.size() / seconds;
             System.out.printf(Locale.ROOT, "%s round %d: %d msgs (mean %d bytes) in %.2f s = %.0f msgs/s (classify + learn)%n",
-                    round == 0 ? "warm-up" : "measured", round, messages.size(), bytes / messages.size(), seconds,
+                    warmUp ? "warm-up" : "measured", round, messages.size(), bytes / messages.size(), seconds,
                     messages.size() / seconds);
         }
+        Arrays.sort(rates);
+        System.out.printf(Locale.ROOT, "throughput: min %.0f median %.0f max %.0f msgs/s over %d measured rounds%n",
+                rates[0], rates[rates.length / 2], rates[rates.length - 1], rates.length);
     }
 }
