@@ -26,7 +26,7 @@ final class Passwords {
     private Passwords() {}
 
     static Secret resolve(Sources s, Map<String, String> env, String account) {
-        if (s.command() != null) return fromCommand(s.command());
+        if (s.command() != null) return fromCommand(s.command(), env);
         if (s.envVar() != null) {
             String v = env.get(s.envVar());
             if (v == null || v.isEmpty()) throw ExitException.badArguments("--password-env " + s.envVar() + ": variable is not set");
@@ -74,12 +74,15 @@ final class Passwords {
         }
     }
 
-    private static Secret fromCommand(String command) {
+    private static Secret fromCommand(String command, Map<String, String> env) {
         try {
-            Process p = new ProcessBuilder(List.of("/bin/sh", "-c", command))
+            ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", "-c", command))
                     .redirectInput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            // The command sees the environment begone was given (the same as the process's, except in tests).
+            pb.environment().clear();
+            pb.environment().putAll(env);
+            Process p = pb.start();
             byte[] out;
             try (InputStream in = p.getInputStream()) {
                 out = in.readNBytes(64 * 1024);

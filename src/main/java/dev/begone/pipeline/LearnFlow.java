@@ -62,6 +62,7 @@ public final class LearnFlow {
                 classifier.sync();
                 UidSet.Builder done = UidSet.builder();
                 for (Learnt l : results) {
+                    if (l == null) continue;
                     done.add(l.uid());
                     if (l.result() == LearnResult.LEARNED) learned++;
                     state.markLearned(account, l.digest(), classifier.name(), settings.label());
@@ -74,19 +75,28 @@ public final class LearnFlow {
 
     private record Learnt(long uid, String digest, LearnResult result) {}
 
+    /** Learns one message; null when this message alone could not be learned. */
     private Learnt learn(String folder, FetchedMessage m) throws IOException {
         listener.message(folder, m.uid(), m.raw());
         // Users drop filed spam, report and all, into training folders: learn the original, not the wrapper.
         byte[] original = SpamAssassinReports.unwrap(m.raw());
         String digest = MessageIds.digest(original);
-        LearnResult result = state.learnedAs(account, digest, classifier.name()).filter(settings.label()::equals).isPresent()
-                ? LearnResult.ALREADY_KNOWN
-                : classifier.learn(original, settings.label());
+        LearnResult result;
+        try {
+            result = state.learnedAs(account, digest, classifier.name()).filter(settings.label()::equals).isPresent()
+                    ? LearnResult.ALREADY_KNOWN
+                    : classifier.learn(original, settings.label());
+        } catch (RuntimeException e) {
+            // One odd message must not stop the training of the others; it stays in the folder for the next run.
+            listener.skipped(folder, m.uid(), "could not be learned: " + e);
+            return null;
+        }
         listener.learned(folder, m.uid(), settings.label(), result);
         return new Learnt(m.uid(), digest, result);
     }
 
     private void followUp(OpenFolder folder, Purpose purpose, UidSet learnedUids) throws IOException {
+        if (learnedUids.isEmpty()) return;
         List<Action> plan = new ArrayList<>();
         if (settings.thenDelete()) {
             if (settings.trashFolder() != null && settings.label() == dev.begone.classify.Label.SPAM) {

@@ -94,15 +94,23 @@ public final class ScanFlow {
         return futures;
     }
 
+    /** Scores one message; null when this message alone could not be scored (it is left alone and tried next run). */
     private Scored score(String folder, FetchedMessage m) throws IOException {
-        // A message that is itself a SpamAssassin report (e.g. moved back by a user) is judged by its original.
-        byte[] content = SpamAssassinReports.unwrap(m.raw());
         Scored scored;
-        if (settings.withReport() && settings.spamFolder() != null) {
-            Processed p = classifier.process(content);
-            scored = new Scored(m, p.verdict(), p.message());
-        } else {
-            scored = new Scored(m, classifier.classify(content), null);
+        try {
+            // A message that is itself a SpamAssassin report (e.g. moved back by a user) is judged by its original.
+            byte[] content = SpamAssassinReports.unwrap(m.raw());
+            if (settings.withReport() && settings.spamFolder() != null) {
+                Processed p = classifier.process(content);
+                scored = new Scored(m, p.verdict(), p.message());
+            } else {
+                scored = new Scored(m, classifier.classify(content), null);
+            }
+        } catch (RuntimeException e) {
+            // A classifier failing on one odd message must not stop the run; unreachable classifiers throw
+            // ClassifierException (an IOException) and do stop it.
+            listener.skipped(folder, m.uid(), "could not be scored: " + e);
+            return null;
         }
         listener.scored(folder, m.uid(), scored.verdict());
         return scored;
@@ -115,6 +123,7 @@ public final class ScanFlow {
         Map<Long, String> messageIds = new HashMap<>();
         Map<Long, ActionRunner.Upload> uploads = new HashMap<>();
         for (Scored s : batch) {
+            if (s == null) continue;
             long uid = s.message().uid();
             Disposition d = policy.dispose(s.verdict());
             tally.count(d, settings.deleteSpam());

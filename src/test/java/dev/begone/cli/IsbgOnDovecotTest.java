@@ -396,6 +396,66 @@ class IsbgOnDovecotTest {
         assertEquals(ids(TestMail.hams(200, 3)), idsIn("Learned/Ham"));
     }
 
+    @Test
+    void builtinClassifierLearnsFromTrainingFoldersThenFilesSpamWithItsModelInTheStateDir() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        try (MailStore store = ImapMailStore.connect(alice())) {
+            store.create("Learn/Spam");
+            store.create("Learn/Ham");
+        }
+        dovecot.deliver("alice", "Learn/Spam", TestMail.spams(1000, 25));
+        dovecot.deliver("alice", "Learn/Ham", TestMail.hams(1000, 25));
+        deliver(mixed(5, 3));
+        List<String> args = isbg("--classifier", "builtin", "--learnspambox", "Learn/Spam", "--learnhambox", "Learn/Ham",
+                "--delete", "--expunge", "--noreport");
+        args.remove("--spamc");
+
+        IsbgCli.Run run = cli.run(args);
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.out().contains("25/25 spams learnt") && run.out().contains("25/25 hams learnt"), run.toString());
+        assertEquals(ids(TestMail.spams(0, 3)), idsIn(SPAM));
+        assertEquals(ids(TestMail.hams(0, 5)), idsIn("INBOX"));
+        try (var models = Files.list(dir.resolve("home/state/begone/models"))) {
+            assertEquals(1, models.filter(p -> p.getFileName().toString().endsWith("-builtin.model")).count());
+        }
+    }
+
+    @Test
+    void untrainedBuiltinClassifierLeavesEveryMessageAlone() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        deliver(mixed(2, 2));
+        List<String> args = isbg("--classifier", "builtin", "--delete", "--expunge", "--noreport", "--exitcodes");
+        args.remove("--spamc");
+        IsbgCli.Run run = cli.run(args);
+        assertEquals(ExitCode.NEW_HAM.code(), run.exit(), run.toString());
+        assertEquals(ids(mixed(2, 2)), idsIn("INBOX"));
+    }
+
+    @Test
+    void passwordCommandSuppliesThePassword() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        List<String> args = isbg("--noreport");
+        int at = args.indexOf("--password-env");
+        args.set(at, "--password-command");
+        args.set(at + 1, "printf '%s\\n' \"$PW\"");
+        IsbgCli.Run run = cli.run(args);
+        assertEquals(0, run.exit(), run.toString());
+    }
+
+    @Test
+    void tlsInsecureConnectsButWarnsOnEveryRun() throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        List<String> args = isbg("--noreport");
+        int at = args.indexOf("--tls-ca");
+        args.set(at, "--tls-insecure");
+        args.remove(at + 1);
+        for (int i = 0; i < 2; i++) {
+            IsbgCli.Run run = cli.run(args);
+            assertEquals(0, run.exit(), run.toString());
+            assertTrue(run.err().contains("--tls-insecure: the server's certificate is NOT verified"), run.err());
+        }
+    }
+
     /** kill -9 at each step of a move on a server without MOVE: nothing lost, no duplicate, the next run finishes. */
     @ParameterizedTest
     @ValueSource(strings = {"move.intent", "move.sent", "move.copied", "move.done"})
