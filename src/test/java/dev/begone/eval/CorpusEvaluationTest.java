@@ -2,10 +2,10 @@ package dev.begone.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.begone.classify.builtin.BuiltinClassifier;
 import dev.begone.classify.builtin.BuiltinOptions;
+import dev.begone.testing.SharedCorpus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +19,7 @@ class CorpusEvaluationTest {
     Path dir;
 
     private static Path corpus() {
-        String p = System.getProperty("begone.corpus");
-        assumeTrue(p != null && Files.isDirectory(Path.of(p)), "SKIPPED: corpus not found");
-        return Path.of(p);
+        return SharedCorpus.requireRoot();
     }
 
     @Test
