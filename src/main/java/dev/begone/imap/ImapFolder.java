@@ -26,6 +26,9 @@ import org.eclipse.angus.mail.imap.protocol.UID;
  * no per-message {@code Message} object is ever built: a fetch of a batch costs the batch's bytes, nothing more.
  */
 final class ImapFolder implements MailStore.OpenFolder {
+    /** Beyond this many ranges an exclusion is applied to the answer instead of being sent (commands stay short). */
+    private static final int MAX_EXCLUDED_RANGES = 500;
+
     private final ImapMailStore owner;
     private final String name;
     private final IMAPFolder folder;
@@ -79,8 +82,8 @@ final class ImapFolder implements MailStore.OpenFolder {
         boolean ascii = c.headerValue() == null || StandardCharsets.US_ASCII.newEncoder().canEncode(c.headerValue());
         if (!ascii) args.writeAtom("CHARSET").writeAtom("UTF-8");
         int conditions = 0;
-        if (c.minUid() > 1) {
-            args.writeAtom("UID").writeAtom(c.minUid() + ":*");
+        if (!c.excluded().isEmpty() && c.excluded().rangeCount() <= MAX_EXCLUDED_RANGES) {
+            args.writeAtom("UID").writeAtom(complement(c.excluded()));
             conditions++;
         }
         if (c.maxSizeBytes() != Long.MAX_VALUE) {
@@ -102,8 +105,14 @@ final class ImapFolder implements MailStore.OpenFolder {
         }
         if (conditions == 0) args.writeAtom("ALL");
         UidSet found = ImapResponses.searchResult(command("UID SEARCH", args));
-        // "n:*" always matches the highest UID, even when it is below n.
-        return c.minUid() > 1 ? found.minus(UidSet.range(1, c.minUid() - 1)) : found;
+        // "n:*" always matches the highest UID, even when it is below n; and a long exclusion list is not sent.
+        return found.minus(c.excluded());
+    }
+
+    /** Every UID not in {@code excluded}, as a sequence-set ending in {@code max+1:*}. */
+    private static String complement(UidSet excluded) {
+        String below = UidSet.range(1, excluded.max()).minus(excluded).toString();
+        return (below.isEmpty() ? "" : below + ",") + (excluded.max() + 1) + ":*";
     }
 
     @Override

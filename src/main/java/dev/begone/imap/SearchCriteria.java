@@ -6,15 +6,16 @@ package dev.begone.imap;
  * @param maxSizeBytes messages larger than this are left out; {@link Long#MAX_VALUE} means any size
  * @param flagged true: only \Flagged, false: only not \Flagged, null: either
  * @param undeletedOnly leave out messages marked \Deleted
- * @param minUid leave out UIDs below this; 1 means all
+ * @param excluded leave out these UIDs (the server is asked only about the others, so a folder whose messages
+ *     were nearly all handled before costs the server almost nothing to search); empty means none
  * @param headerName with {@code headerValue}: only messages whose header contains the value; both null means any
  */
 public record SearchCriteria(
-        long maxSizeBytes, Boolean flagged, boolean undeletedOnly, long minUid, String headerName, String headerValue) {
+        long maxSizeBytes, Boolean flagged, boolean undeletedOnly, UidSet excluded, String headerName, String headerValue) {
 
     public SearchCriteria {
         if (maxSizeBytes < 0) throw new IllegalArgumentException("maxSizeBytes " + maxSizeBytes + " is negative");
-        if (minUid < 1) throw new IllegalArgumentException("minUid " + minUid + " is below 1");
+        java.util.Objects.requireNonNull(excluded, "excluded");
         if ((headerName == null) != (headerValue == null)) {
             throw new IllegalArgumentException("headerName and headerValue must both be set or both be null");
         }
@@ -24,27 +25,33 @@ public record SearchCriteria(
     }
 
     public static SearchCriteria all() {
-        return new SearchCriteria(Long.MAX_VALUE, null, false, 1, null, null);
+        return new SearchCriteria(Long.MAX_VALUE, null, false, UidSet.empty(), null, null);
     }
 
     /** Keeps messages of at most {@code bytes}, like isbg's --maxsize. */
     public SearchCriteria maxSize(long bytes) {
-        return new SearchCriteria(bytes, flagged, undeletedOnly, minUid, headerName, headerValue);
+        return new SearchCriteria(bytes, flagged, undeletedOnly, excluded, headerName, headerValue);
     }
 
     public SearchCriteria flagged(Boolean isFlagged) {
-        return new SearchCriteria(maxSizeBytes, isFlagged, undeletedOnly, minUid, headerName, headerValue);
+        return new SearchCriteria(maxSizeBytes, isFlagged, undeletedOnly, excluded, headerName, headerValue);
     }
 
     public SearchCriteria undeleted() {
-        return new SearchCriteria(maxSizeBytes, flagged, true, minUid, headerName, headerValue);
+        return new SearchCriteria(maxSizeBytes, flagged, true, excluded, headerName, headerValue);
     }
 
+    /** Leaves out UIDs below {@code uid}. */
     public SearchCriteria fromUid(long uid) {
-        return new SearchCriteria(maxSizeBytes, flagged, undeletedOnly, uid, headerName, headerValue);
+        return uid <= 1 ? this : excluding(UidSet.range(1, uid - 1));
+    }
+
+    /** Leaves out {@code uids} in addition to those already left out. */
+    public SearchCriteria excluding(UidSet uids) {
+        return new SearchCriteria(maxSizeBytes, flagged, undeletedOnly, excluded.union(uids), headerName, headerValue);
     }
 
     public SearchCriteria header(String name, String value) {
-        return new SearchCriteria(maxSizeBytes, flagged, undeletedOnly, minUid, name, value);
+        return new SearchCriteria(maxSizeBytes, flagged, undeletedOnly, excluded, name, value);
     }
 }

@@ -48,8 +48,8 @@ public final class LearnFlow {
         int learned = 0;
         try (OpenFolder folder = store.open(settings.folder(), settings.dryRun())) {
             String key = purpose.stateKey(folder.name());
-            UidSet candidates = folder.search(SearchCriteria.all().flagged(settings.flagged()).undeleted());
-            UidSet fresh = candidates.minus(state.scanned(account, key, folder.uidValidity()));
+            UidSet fresh = folder.search(SearchCriteria.all().flagged(settings.flagged()).undeleted()
+                    .excluding(state.scanned(account, key, folder.uidValidity())));
             if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());
             for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize())) {
                 List<FetchedMessage> messages = folder.fetch(batch);

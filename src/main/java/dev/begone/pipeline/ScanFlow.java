@@ -62,9 +62,9 @@ public final class ScanFlow {
         Tally tally = new Tally();
         try (OpenFolder folder = store.open(settings.folder(), settings.dryRun())) {
             String key = Purpose.SCAN.stateKey(folder.name());
-            UidSet candidates = folder.search(SearchCriteria.all().maxSize(settings.maxSizeBytes()).undeleted());
             UidSet seen = state.scanned(account, key, folder.uidValidity());
-            UidSet fresh = candidates.minus(seen);
+            UidSet candidates = folder.search(SearchCriteria.all().maxSize(settings.maxSizeBytes()).undeleted().excluding(seen));
+            UidSet fresh = candidates;
             if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());
 
             Deque<List<Future<Scored>>> inFlight = new ArrayDeque<>();
@@ -77,7 +77,7 @@ public final class ScanFlow {
             if (!settings.dryRun() && !seen.isEmpty()) {
                 // UIDs are never reused within a UIDVALIDITY: those below the highest seen that are no candidate
                 // (expunged, too big, deleted) can count as seen, which keeps the record one range however many
-                // scattered messages leave the folder.
+                // scattered messages leave the folder, and the next search short.
                 UidSet gaps = UidSet.range(1, seen.max()).minus(candidates).minus(seen);
                 if (!gaps.isEmpty()) state.addScanned(account, key, folder.uidValidity(), gaps);
             }

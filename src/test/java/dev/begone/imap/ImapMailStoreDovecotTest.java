@@ -269,6 +269,8 @@ class ImapMailStoreDovecotTest {
                 assertEquals(UidSet.of(s), f.search(SearchCriteria.all().flagged(false).undeleted()));
                 assertEquals(UidSet.of(b, d), f.search(SearchCriteria.all().fromUid(b)));
                 assertEquals(UidSet.of(), f.search(SearchCriteria.all().fromUid(d + 1)));
+                assertEquals(UidSet.of(s, d), f.search(SearchCriteria.all().excluding(UidSet.of(b))), "UIDs handled before are not asked for");
+                assertEquals(UidSet.of(b), f.search(SearchCriteria.all().excluding(UidSet.of(s, d))));
                 assertEquals(UidSet.of(b), f.search(SearchCriteria.all().header("Message-ID", "b@example.com")));
                 assertEquals(UidSet.of(), f.search(SearchCriteria.all().header("Subject", "Überprüft")));
             }
