@@ -360,10 +360,6 @@ class IsbgOnDovecotTest {
     @Test
     void learnedSpamIsDestroyedAndNeverLearnedTwice() throws Exception {
         startDovecot(Dovecot.Options.DEFAULT);
-        try (MailStore store = ImapMailStore.connect(alice())) {
-            store.create("Learn/Spam");
-            store.create("Learn/Ham");
-        }
         dovecot.deliver("alice", "Learn/Spam", TestMail.spams(100, 2));
         dovecot.deliver("alice", "Learn/Ham", TestMail.hams(100, 2));
         List<String> learn = isbg("--teachonly", "--learnspambox", "Learn/Spam", "--learnhambox", "Learn/Ham",
@@ -386,7 +382,6 @@ class IsbgOnDovecotTest {
     void learntHamIsMovedWithMovehamto() throws Exception {
         startDovecot(Dovecot.Options.DEFAULT);
         try (MailStore store = ImapMailStore.connect(alice())) {
-            store.create("Learn/Ham");
             store.create("Learned/Ham");
         }
         dovecot.deliver("alice", "Learn/Ham", TestMail.hams(200, 3));
@@ -399,10 +394,6 @@ class IsbgOnDovecotTest {
     @Test
     void builtinClassifierLearnsFromTrainingFoldersThenFilesSpamWithItsModelInTheStateDir() throws Exception {
         startDovecot(Dovecot.Options.DEFAULT);
-        try (MailStore store = ImapMailStore.connect(alice())) {
-            store.create("Learn/Spam");
-            store.create("Learn/Ham");
-        }
         dovecot.deliver("alice", "Learn/Spam", TestMail.spams(1000, 25));
         dovecot.deliver("alice", "Learn/Ham", TestMail.hams(1000, 25));
         deliver(mixed(5, 3));
