@@ -47,6 +47,7 @@ import picocli.CommandLine.Spec;
         })
 final class IsbgCommand implements Callable<Integer> {
     private static final int BATCH_SIZE = 50;
+    private static final Duration JOURNAL_RETENTION = Duration.ofDays(30);
 
     private final Map<String, String> env;
 
@@ -261,6 +262,8 @@ final class IsbgCommand implements Callable<Integer> {
                 scan = new ScanFlow(store, state, account, classifier, pool, settings,
                         new SpamPolicy(deleteHigherThan), listener).run();
             }
+            // Finished actions stay in the journal for a while (to see what was done), not forever.
+            state.pruneJournal(JOURNAL_RETENTION);
             if (!noStats) {
                 if (spamLearnt != null) out.println(spamLearnt.learned() + "/" + spamLearnt.toLearn() + " spams learnt");
                 if (hamLearnt != null) out.println(hamLearnt.learned() + "/" + hamLearnt.toLearn() + " hams learnt");
