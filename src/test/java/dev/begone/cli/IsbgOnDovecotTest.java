@@ -447,6 +447,38 @@ class IsbgOnDovecotTest {
         }
     }
 
+    static List<byte[]> malformed() {
+        String head = "From: odd@example.org\r\nTo: bob@example.org\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\n";
+        List<String> texts = List.of(
+                head + "Message-ID: <bad-mime@example.org>\r\nSubject: truncated\r\nMIME-Version: 1.0\r\n"
+                        + "Content-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nno end",
+                head + "Message-ID: <bad-b64@example.org>\r\nSubject: bad base64\r\nMIME-Version: 1.0\r\n"
+                        + "Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not*base64***\r\n",
+                head + "Message-ID: <bad-charset@example.org>\r\nSubject: =?x-unknown-42?B?w6nDqQ==?=\r\nMIME-Version: 1.0\r\n"
+                        + "Content-Type: text/plain; charset=x-unknown-42\r\n\r\nbody\r\n",
+                head + "Message-ID: <eight-bit@example.org>\r\nSubject: R\u00e9sum\u00e9 \u00fcber alles\r\n\r\n\u00e9\u00e8\u00ea\r\n",
+                head + "Message-ID: <long-line@example.org>\r\nSubject: long line\r\n\r\n" + "x".repeat(300_000) + "\r\n",
+                "Message-ID: <no-headers-to-speak-of@example.org>\r\n\r\njust a body\r\n");
+        return texts.stream().map(t -> t.getBytes(StandardCharsets.ISO_8859_1)).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"spamd", "builtin"})
+    void malformedMessagesAreScoredAndNeverStopARun(String classifier) throws Exception {
+        startDovecot(Dovecot.Options.DEFAULT);
+        List<byte[]> odd = new ArrayList<>(malformed());
+        odd.addAll(TestMail.spams(0, 1));
+        deliver(odd);
+        List<String> args = isbg("--classifier", classifier, "--maxsize", "1000000", "--noreport", "--delete", "--expunge");
+        args.remove("--spamc");
+        IsbgCli.Run run = cli.run(args);
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.out().contains("in " + odd.size() + " messages"), run.toString());
+        Set<String> everywhere = new TreeSet<>(idsIn("INBOX"));
+        everywhere.addAll(idsIn(SPAM));
+        assertEquals(ids(odd), everywhere);
+    }
+
     /** kill -9 at each step of a move on a server without MOVE: nothing lost, no duplicate, the next run finishes. */
     @ParameterizedTest
     @ValueSource(strings = {"move.intent", "move.sent", "move.copied", "move.done"})
