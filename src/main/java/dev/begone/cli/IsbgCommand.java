@@ -16,6 +16,7 @@ import dev.begone.pipeline.Recovery;
 import dev.begone.pipeline.ScanFlow;
 import dev.begone.pipeline.ScanResult;
 import dev.begone.pipeline.ScanSettings;
+import dev.begone.pipeline.Session;
 import dev.begone.rules.SpamPolicy;
 import dev.begone.state.AccountLock;
 import dev.begone.state.StatePaths;
@@ -247,20 +248,20 @@ final class IsbgCommand implements Callable<Integer> {
         ExecutorService pool = Executors.newFixedThreadPool(classifierOptions.jobs());
         try (StateStore state = dryRun ? StateStore.openInMemoryCopy(db) : StateStore.open(db);
                 Classifier classifier = classifierOptions.create("spamassassin", StatePaths.defaults(env).modelFile(account, "builtin"))) {
+            Session session = new Session(store, state, account, classifier, pool, listener);
             if (!dryRun) {
-                int recovered = Recovery.run(store, state, account, classifier, expunge, listener);
+                int recovered = Recovery.run(session, expunge);
                 if (recovered > 0) err.println("begone: completed " + recovered + " action(s) left unfinished by an earlier run");
             }
-            LearnStats spamLearnt = learn(store, state, account, classifier, pool, learnSpamBox, Label.SPAM, trash, listener);
-            LearnStats hamLearnt = learn(store, state, account, classifier, pool, learnHamBox, Label.HAM, trash, listener);
+            LearnStats spamLearnt = learn(session, learnSpamBox, Label.SPAM, trash);
+            LearnStats hamLearnt = learn(session, learnHamBox, Label.HAM, trash);
             ScanResult scan = null;
             if (!teachOnly) {
                 Set<String> spamFlags = new LinkedHashSet<>();
                 if (flag) spamFlags.add("\\Flagged");
                 ScanSettings settings = new ScanSettings(imapInbox, spamInbox, maxSize, partialRun, !noReport, spamFlags,
                         delete, deleteHigherThan, trash, expunge, dryRun, BATCH_SIZE);
-                scan = new ScanFlow(store, state, account, classifier, pool, settings,
-                        new SpamPolicy(deleteHigherThan), listener).run();
+                scan = new ScanFlow(session, settings, new SpamPolicy(deleteHigherThan)).run();
             }
             // Finished actions stay in the journal for a while (to see what was done), not forever.
             state.pruneJournal(JOURNAL_RETENTION);
@@ -278,13 +279,12 @@ final class IsbgCommand implements Callable<Integer> {
         }
     }
 
-    private LearnStats learn(MailStore store, StateStore state, String account, Classifier classifier, ExecutorService pool,
-            String folder, Label label, String trash, PipelineListener listener) throws IOException {
+    private LearnStats learn(Session session, String folder, Label label, String trash) throws IOException {
         if (folder == null) return null;
         Boolean flagged = learnFlagged ? Boolean.TRUE : learnUnflagged ? Boolean.FALSE : null;
         LearnSettings settings = new LearnSettings(folder, label, flagged, learnThenDestroy, learnThenFlag,
                 label == Label.HAM ? moveHamTo : null, trash, expunge, partialRun, dryRun, BATCH_SIZE);
-        return new LearnFlow(store, state, account, classifier, pool, settings, listener).run();
+        return new LearnFlow(session, settings).run();
     }
 
     private static void requireFolder(MailStore store, String folder, String option) throws IOException {

@@ -21,6 +21,7 @@ import dev.begone.pipeline.PipelineListener;
 import dev.begone.pipeline.ScanFlow;
 import dev.begone.pipeline.ScanResult;
 import dev.begone.pipeline.ScanSettings;
+import dev.begone.pipeline.Session;
 import dev.begone.rules.SpamPolicy;
 import dev.begone.state.StateStore;
 import java.io.IOException;
@@ -76,14 +77,14 @@ public final class Demo {
                 out.printf("demo: put %d spam in %s, %d ham in %s, and %d new messages in %s%n", sizes.trainingPerClass(),
                         TRAIN_SPAM, sizes.trainingPerClass(), TRAIN_HAM, sizes.inboxHam() + sizes.inboxSpam(), INBOX);
 
-                LearnStats spam = learn(store, state, account, classifier, pool, TRAIN_SPAM, Label.SPAM);
-                LearnStats ham = learn(store, state, account, classifier, pool, TRAIN_HAM, Label.HAM);
+                Session session = new Session(store, state, account, classifier, pool, PipelineListener.NONE);
+                LearnStats spam = learn(session, TRAIN_SPAM, Label.SPAM);
+                LearnStats ham = learn(session, TRAIN_HAM, Label.HAM);
                 out.printf("learn: %d/%d spams learnt from %s, %d/%d hams learnt from %s%n", spam.learned(), spam.toLearn(),
                         TRAIN_SPAM, ham.learned(), ham.toLearn(), TRAIN_HAM);
 
                 ScanSettings scan = new ScanSettings(INBOX, SPAM, 1_000_000, 0, false, Set.of(), true, null, null, true, false, 50);
-                ScanResult result = new ScanFlow(store, state, account, classifier, pool, scan, new SpamPolicy(null),
-                        PipelineListener.NONE).run();
+                ScanResult result = new ScanFlow(session, scan, new SpamPolicy(null)).run();
                 out.printf("scan: %d spams found in %d messages of %s, moved to %s%n", result.spam(), result.messages(), INBOX, SPAM);
                 printTree(out, store);
             }
@@ -110,10 +111,9 @@ public final class Demo {
         }
     }
 
-    private static LearnStats learn(MailStore store, StateStore state, String account, BuiltinClassifier classifier,
-            ExecutorService pool, String folder, Label label) throws IOException {
+    private static LearnStats learn(Session session, String folder, Label label) throws IOException {
         LearnSettings settings = new LearnSettings(folder, label, null, false, false, null, null, false, 0, false, 50);
-        return new LearnFlow(store, state, account, classifier, pool, settings, PipelineListener.NONE).run();
+        return new LearnFlow(session, settings).run();
     }
 
     private static void printTree(PrintWriter out, MailStore store) throws IOException {

@@ -40,12 +40,12 @@ final class ActionRunner {
     private final boolean allowPlainExpunge;
     private final PipelineListener listener;
 
-    ActionRunner(MailStore store, StateStore state, String account, boolean allowPlainExpunge, PipelineListener listener) {
-        this.store = store;
-        this.state = state;
-        this.account = account;
+    ActionRunner(Session session, boolean allowPlainExpunge) {
+        this.store = session.store();
+        this.state = session.state();
+        this.account = session.account();
         this.allowPlainExpunge = allowPlainExpunge;
-        this.listener = listener;
+        this.listener = session.listener();
     }
 
     /**

@@ -1,17 +1,14 @@
 package dev.begone.pipeline;
 
-import dev.begone.classify.Classifier;
 import dev.begone.classify.Processed;
 import dev.begone.classify.SpamAssassinReports;
 import dev.begone.classify.Verdict;
 import dev.begone.imap.FetchedMessage;
-import dev.begone.imap.MailStore;
 import dev.begone.imap.MailStore.OpenFolder;
 import dev.begone.imap.SearchCriteria;
 import dev.begone.imap.UidSet;
 import dev.begone.rules.Disposition;
 import dev.begone.rules.SpamPolicy;
-import dev.begone.state.StateStore;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
@@ -33,36 +29,25 @@ public final class ScanFlow {
     /** Batches fetched ahead of the one being acted on: enough to keep the classifier busy during IMAP work. */
     private static final int BATCHES_AHEAD = 1;
 
-    private final MailStore store;
-    private final StateStore state;
-    private final String account;
-    private final Classifier classifier;
-    private final ExecutorService pool;
+    private final Session session;
     private final ScanSettings settings;
     private final SpamPolicy policy;
-    private final PipelineListener listener;
     private final ActionRunner runner;
 
-    public ScanFlow(MailStore store, StateStore state, String account, Classifier classifier, ExecutorService pool,
-            ScanSettings settings, SpamPolicy policy, PipelineListener listener) {
-        this.store = store;
-        this.state = state;
-        this.account = account;
-        this.classifier = classifier;
-        this.pool = pool;
+    public ScanFlow(Session session, ScanSettings settings, SpamPolicy policy) {
+        this.session = session;
         this.settings = settings;
         this.policy = policy;
-        this.listener = listener;
-        this.runner = new ActionRunner(store, state, account, settings.expunge(), listener);
+        this.runner = new ActionRunner(session, settings.expunge());
     }
 
     private record Scored(FetchedMessage message, Verdict verdict, byte[] rewritten) {}
 
     public ScanResult run() throws IOException {
         Tally tally = new Tally();
-        try (OpenFolder folder = store.open(settings.folder(), settings.dryRun())) {
+        try (OpenFolder folder = session.store().open(settings.folder(), settings.dryRun())) {
             String key = Purpose.SCAN.stateKey(folder.name());
-            UidSet seen = state.scanned(account, key, folder.uidValidity());
+            UidSet seen = session.state().scanned(session.account(), key, folder.uidValidity());
             UidSet candidates = folder.search(SearchCriteria.all().maxSize(settings.maxSizeBytes()).undeleted().excluding(seen));
             UidSet fresh = candidates;
             if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());
@@ -79,7 +64,7 @@ public final class ScanFlow {
                 // (expunged, too big, deleted) can count as seen, which keeps the record one range however many
                 // scattered messages leave the folder, and the next search short.
                 UidSet gaps = UidSet.range(1, seen.max()).minus(candidates).minus(seen);
-                if (!gaps.isEmpty()) state.addScanned(account, key, folder.uidValidity(), gaps);
+                if (!gaps.isEmpty()) session.state().addScanned(session.account(), key, folder.uidValidity(), gaps);
             }
         }
         return tally.result();
@@ -88,8 +73,8 @@ public final class ScanFlow {
     private List<Future<Scored>> submit(OpenFolder folder, List<FetchedMessage> messages) {
         List<Future<Scored>> futures = new ArrayList<>(messages.size());
         for (FetchedMessage m : messages) {
-            listener.message(folder.name(), m.uid(), m.raw());
-            futures.add(pool.submit(() -> score(folder.name(), m)));
+            session.listener().message(folder.name(), m.uid(), m.raw());
+            futures.add(session.pool().submit(() -> score(folder.name(), m)));
         }
         return futures;
     }
@@ -101,18 +86,18 @@ public final class ScanFlow {
             // A message that is itself a SpamAssassin report (e.g. moved back by a user) is judged by its original.
             byte[] content = SpamAssassinReports.unwrap(m.raw());
             if (settings.withReport() && settings.spamFolder() != null) {
-                Processed p = classifier.process(content);
+                Processed p = session.classifier().process(content);
                 scored = new Scored(m, p.verdict(), p.message());
             } else {
-                scored = new Scored(m, classifier.classify(content), null);
+                scored = new Scored(m, session.classifier().classify(content), null);
             }
         } catch (RuntimeException e) {
             // A classifier failing on one odd message must not stop the run; unreachable classifiers throw
             // ClassifierException (an IOException) and do stop it.
-            listener.skipped(folder, m.uid(), "could not be scored: " + e);
+            session.listener().skipped(folder, m.uid(), "could not be scored: " + e);
             return null;
         }
-        listener.scored(folder, m.uid(), scored.verdict());
+        session.listener().scored(folder, m.uid(), scored.verdict());
         return scored;
     }
 
@@ -142,7 +127,7 @@ public final class ScanFlow {
         List<Action> plan = plan(file.build(), delete.build());
         if (!plan.isEmpty()) runner.perform(folder, Purpose.SCAN, plan, messageIds, uploads);
         UidSet left = leave.build();
-        if (!left.isEmpty()) state.addScanned(account, Purpose.SCAN.stateKey(folder.name()), folder.uidValidity(), left);
+        if (!left.isEmpty()) session.state().addScanned(session.account(), Purpose.SCAN.stateKey(folder.name()), folder.uidValidity(), left);
     }
 
     /** isbg's order: file the spam, mark the originals, send deletions to the trash, then expunge. */
