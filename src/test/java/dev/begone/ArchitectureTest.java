@@ -1,0 +1,89 @@
+package dev.begone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package tree is the architecture: cli → pipeline → {imap, classify, rules, state}; each lower package knows
+ * nothing above it and keeps its library (Angus Mail, JDBC, sockets) to itself. Checked on the sources' imports.
+ */
+class ArchitectureTest {
+    private static final Path MAIN = Path.of("src/main/java/dev/begone");
+    private static final Pattern IMPORT = Pattern.compile("(?m)^import (?:static )?([\\w.]+)\\.[\\w*]+;");
+
+    /** For each package: the dev.begone packages it may import, and the outside prefixes it must not. */
+    private record Rule(List<String> mayUse, List<String> mustNotUse) {}
+
+    private static final List<String> MAIL_LIBRARY = List.of("jakarta.mail", "org.eclipse.angus");
+    private static final List<String> DATABASE = List.of("java.sql", "org.sqlite");
+
+    private static final Map<String, Rule> RULES = Map.of(
+            "imap", new Rule(List.of("imap"), DATABASE),
+            "classify", new Rule(List.of("classify"), concat(MAIL_LIBRARY, DATABASE)),
+            "state", new Rule(List.of("state", "imap", "classify"), MAIL_LIBRARY),
+            "rules", new Rule(List.of("rules", "classify"), List.of("java.io", "java.nio", "java.net", "java.sql")),
+            "pipeline", new Rule(List.of("pipeline", "imap", "classify", "state", "rules"),
+                    concat(concat(MAIL_LIBRARY, DATABASE), List.of("java.net"))),
+            "eval", new Rule(List.of("eval", "classify"), DATABASE),
+            "demo", new Rule(List.of("demo", "pipeline", "imap", "classify", "state", "rules"), DATABASE),
+            "cli", new Rule(List.of("cli", "pipeline", "imap", "classify", "state", "rules", "eval", "demo"),
+                    concat(concat(MAIL_LIBRARY, DATABASE), List.of("java.net"))));
+
+    @Test
+    void everyPackageImportsOnlyWhatItsLayerAllows() throws IOException {
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String pkg = MAIN.relativize(file).getName(0).toString();
+                Rule rule = RULES.get(pkg);
+                if (rule == null) {
+                    violations.add(file + ": package '" + pkg + "' has no architecture rule");
+                    continue;
+                }
+                Matcher m = IMPORT.matcher(Files.readString(file));
+                while (m.find()) {
+                    String imported = m.group(1);
+                    if (imported.startsWith("dev.begone.")) {
+                        String target = imported.substring("dev.begone.".length()).split("\\.")[0];
+                        if (!rule.mayUse().contains(target)) violations.add(file + " imports " + imported);
+                    } else if (rule.mustNotUse().stream().anyMatch(imported::startsWith)) {
+                        violations.add(file + " imports " + imported);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    @Test
+    void stateKnowsOnlyUidSetsOfImapAndLabelsOfClassify() throws IOException {
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(MAIN.resolve("state"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    if ((line.startsWith("import dev.begone.imap.") && !line.equals("import dev.begone.imap.UidSet;"))
+                            || (line.startsWith("import dev.begone.classify.") && !line.equals("import dev.begone.classify.Label;"))) {
+                        violations.add(file + ": " + line);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}
