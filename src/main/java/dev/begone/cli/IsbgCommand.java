@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
 /** isbg's whole command line, same names, defaults and exit codes, on begone's engine. */
 @Command(
         name = "isbg",
+        versionProvider = Main.Version.class,
         sortOptions = false,
         description = {
             "Scans an IMAP inbox for spam and files it, learns from training folders (drop-in for isbg 2.3.1).",

@@ -62,6 +62,16 @@ class DemoAndEvaluateCommandTest {
     }
 
     @Test
+    void isbgVersionAndUsageAnswerWithoutAServer() {
+        IsbgCli.Run version = new IsbgCli(dir).run("isbg", "--version");
+        assertEquals(0, version.exit(), version.toString());
+        assertTrue(version.out().startsWith("begone "), version.out());
+        IsbgCli.Run usage = new IsbgCli(dir).run("isbg", "--usage");
+        assertEquals(0, usage.exit(), usage.toString());
+        assertTrue(usage.out().startsWith("begone isbg [-h]"), usage.out());
+    }
+
+    @Test
     void unknownClassifierIsABadArgument() throws Exception {
         Files.writeString(dir.resolve("labels.tsv"), "");
         IsbgCli.Run run = new IsbgCli(dir).run("evaluate", "--corpus", dir.toString(), "--classifier", "builtin+nosuch");
