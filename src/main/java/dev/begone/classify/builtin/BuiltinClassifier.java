@@ -41,6 +41,20 @@ public final class BuiltinClassifier implements Classifier {
      * learn the very same array, and extraction is most of the cost.
      */
     private final ThreadLocal<Extracted> lastExtracted = new ThreadLocal<>();
+    /** Spam documents containing feature i at 2i, ham documents at 2i+1: the naive Bayes half. */
+    private final int[] counts;
+    static final double NB_W0 = Double.parseDouble(System.getProperty("nb.w0", "0.2"));
+    static final double NB_K = Double.parseDouble(System.getProperty("nb.k", "1e18"));
+    static final double NB_A = Double.parseDouble(System.getProperty("nb.a", "0.5"));
+    static final boolean NB_PRIOR = Boolean.getBoolean("nb.prior");
+    static final int NB_MODE = Integer.getInteger("nb.mode", 1);
+    static final String NB_NORM = System.getProperty("nb.norm", "none");
+    static final boolean NB_JOINT = Boolean.getBoolean("nb.joint");
+    private static final int LOG_TABLE = 1 << 16;
+    private static final float[] LOG = new float[LOG_TABLE];
+    static {
+        for (int c = 0; c < LOG_TABLE; c++) LOG[c] = (float) Math.log(c + NB_A);
+    }
     private volatile long spamLearned;
     private volatile long hamLearned;
 
@@ -55,6 +69,7 @@ public final class BuiltinClassifier implements Classifier {
             model[2 * i] = weights[i];
             model[2 * i + 1] = gradients[i];
         }
+        this.counts = new int[2 * weights.length];
         this.spamLearned = contents.spamLearned();
         this.hamLearned = contents.hamLearned();
     }
@@ -132,7 +147,7 @@ public final class BuiltinClassifier implements Classifier {
         int[] idx = featuresOf(message);
         double target = label == Label.SPAM ? 1 : 0;
         synchronized (lock) {
-            double g = target - sigmoid(margin(idx));
+            double g = target - sigmoid(NB_JOINT ? margin(idx) : lrMargin(idx));
             float g2 = (float) (g * g);
             double rate = options.learningRate();
             for (int i : idx) {
@@ -140,6 +155,7 @@ public final class BuiltinClassifier implements Classifier {
                 float sum = model[w + 1] + g2;
                 model[w + 1] = sum;
                 model[w] += (float) (rate * g / Math.sqrt(sum + ADAGRAD_EPSILON));
+                counts[w + (label == Label.SPAM ? 0 : 1)]++;
             }
             if (label == Label.SPAM) spamLearned++;
             else hamLearned++;
@@ -152,10 +168,47 @@ public final class BuiltinClassifier implements Classifier {
         return label == Label.SPAM ? spamLearned : hamLearned;
     }
 
-    private double margin(int[] idx) {
+    private double lrMargin(int[] idx) {
         double sum = 0;
         for (int i : idx) sum += model[2 * i];
         return Math.max(-MAX_LOG_ODDS, Math.min(MAX_LOG_ODDS, sum));
+    }
+
+    private double margin(int[] idx) {
+        double sum = 0;
+        double nb = 0;
+        long s = spamLearned;
+        long h = hamLearned;
+        double invS = 1.0 / Math.max(1, s);
+        double invH = 1.0 / Math.max(1, h);
+        for (int i : idx) {
+            int w = 2 * i;
+            sum += model[w];
+            int cs = counts[w];
+            int ch = counts[w + 1];
+            if (NB_MODE == 0) {
+                nb += log(cs) - log(ch);
+            } else if (cs + ch > 0) {
+                double ps = cs * invS;
+                double ph = ch * invH;
+                double p = ps / (ps + ph);
+                int n = cs + ch;
+                double f = (NB_A * 0.5 + n * p) / (NB_A + n);
+                nb += Math.log(f / (1 - f));
+            }
+        }
+        if (NB_MODE == 0) nb += idx.length * (Math.log(h + 2 * NB_A) - Math.log(s + 2 * NB_A));
+        if (NB_PRIOR) nb += Math.log((s + NB_A) / (h + NB_A));
+        if (NB_NORM.equals("mean")) nb /= idx.length;
+        else if (NB_NORM.equals("sqrt")) nb /= Math.sqrt(idx.length);
+        double n = s + h;
+        double weight = NB_W0 * NB_K / (NB_K + n);
+        sum += weight * nb;
+        return Math.max(-MAX_LOG_ODDS, Math.min(MAX_LOG_ODDS, sum));
+    }
+
+    private static double log(int c) {
+        return c < LOG_TABLE ? LOG[c] : Math.log(c + NB_A);
     }
 
     private static double sigmoid(double x) {
