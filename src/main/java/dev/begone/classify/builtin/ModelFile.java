@@ -22,19 +22,21 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * The model file: a version header, then the weights and the AdaGrad sums as float16, zlib-compressed (the zlib checksum catches
- * corruption). Written to a temp file in the same directory, fsynced, renamed over the old file, and the directory
+ * The model file: a version header, then the weights and the AdaGrad sums as float16 and the naive Bayes counts
+ * as int32, zlib-compressed (the zlib checksum catches corruption). A version 1 file, written before the counts
+ * existed, loads with all counts zero. Written to a temp file in the same directory, fsynced, renamed over the old file, and the directory
  * fsynced, so a crash leaves the old model or the new one.
  */
 final class ModelFile {
     private static final byte[] MAGIC = "begone-builtin\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_COUNTS = 1;
 
     record Contents(int hashBits, int windowBytes, int textBytes, long spamLearned, long hamLearned,
-            float[] weights, float[] gradients) {
+            float[] weights, float[] gradients, int[] counts) {
         static Contents fresh(BuiltinOptions o) {
             return new Contents(o.hashBits(), o.windowBytes(), o.textBytes(), 0, 0,
-                    new float[1 << o.hashBits()], new float[1 << o.hashBits()]);
+                    new float[1 << o.hashBits()], new float[1 << o.hashBits()], new int[2 << o.hashBits()]);
         }
     }
 
@@ -61,7 +63,7 @@ final class ModelFile {
         byte[] magic = in.readNBytes(MAGIC.length);
         if (!Arrays.equals(magic, MAGIC)) throw new IOException("not a begone builtin model (bad magic)");
         int version = in.readInt();
-        if (version != VERSION) throw new IOException("unsupported model version " + version);
+        if (version != VERSION && version != VERSION_WITHOUT_COUNTS) throw new IOException("unsupported model version " + version);
         int hashBits = in.readInt();
         int windowBytes = in.readInt();
         int textBytes = in.readInt();
@@ -71,7 +73,7 @@ final class ModelFile {
             throw new IOException("implausible header values");
         }
         int headerLength = bytes.length - available(in);
-        byte[] raw = new byte[4 << hashBits];
+        byte[] raw = new byte[(version == VERSION ? 12 : 4) << hashBits];
         Inflater inflater = new Inflater();
         try {
             inflater.setInput(bytes, headerLength, bytes.length - headerLength);
@@ -92,7 +94,14 @@ final class ModelFile {
         ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < weights.length; i++) weights[i] = Float.float16ToFloat(buf.getShort());
         for (int i = 0; i < gradients.length; i++) gradients[i] = Float.float16ToFloat(buf.getShort());
-        return new Contents(hashBits, windowBytes, textBytes, spam, ham, weights, gradients);
+        int[] counts = new int[2 << hashBits];
+        if (version == VERSION) {
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = buf.getInt();
+                if (counts[i] < 0) throw new IOException("negative count");
+            }
+        }
+        return new Contents(hashBits, windowBytes, textBytes, spam, ham, weights, gradients, counts);
     }
 
     private static int available(InputStream in) throws IOException {
@@ -112,9 +121,10 @@ final class ModelFile {
         } catch (IOException e) {
             throw new IllegalStateException("in-memory stream failed", e);
         }
-        ByteBuffer raw = ByteBuffer.allocate(c.weights().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer raw = ByteBuffer.allocate(c.weights().length * 12).order(ByteOrder.LITTLE_ENDIAN);
         for (float w : c.weights()) raw.putShort(Float.floatToFloat16(w));
         for (float g : c.gradients()) raw.putShort(Float.floatToFloat16(g));
+        for (int n : c.counts()) raw.putInt(n);
         Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         try {
             deflater.setInput(raw.array());
