@@ -69,6 +69,8 @@ final class ModelFile {
         int textBytes = in.readInt();
         long spam = in.readLong();
         long ham = in.readLong();
+        // deflate leaves some bits unchecked in long zero runs; version 2 checks the payload itself
+        Integer crc = version == VERSION ? in.readInt() : null;
         if (hashBits < 16 || hashBits > 26 || windowBytes < 0 || textBytes < 0 || spam < 0 || ham < 0) {
             throw new IOException("implausible header values");
         }
@@ -89,6 +91,7 @@ final class ModelFile {
         } finally {
             inflater.end();
         }
+        if (crc != null && crc != crc(raw)) throw new IOException("checksum mismatch");
         float[] weights = new float[1 << hashBits];
         float[] gradients = new float[1 << hashBits];
         ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
@@ -108,7 +111,17 @@ final class ModelFile {
         return in.available();
     }
 
+    private static int crc(byte[] raw) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(raw);
+        return (int) crc.getValue();
+    }
+
     static void write(Path file, Contents c) throws ClassifierException {
+        ByteBuffer raw = ByteBuffer.allocate(c.weights().length * 12).order(ByteOrder.LITTLE_ENDIAN);
+        for (float w : c.weights()) raw.putShort(Float.floatToFloat16(w));
+        for (float g : c.gradients()) raw.putShort(Float.floatToFloat16(g));
+        for (int n : c.counts()) raw.putInt(n);
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
         try (DataOutputStream data = new DataOutputStream(out)) {
             data.write(MAGIC);
@@ -118,13 +131,10 @@ final class ModelFile {
             data.writeInt(c.textBytes());
             data.writeLong(c.spamLearned());
             data.writeLong(c.hamLearned());
+            data.writeInt(crc(raw.array()));
         } catch (IOException e) {
             throw new IllegalStateException("in-memory stream failed", e);
         }
-        ByteBuffer raw = ByteBuffer.allocate(c.weights().length * 12).order(ByteOrder.LITTLE_ENDIAN);
-        for (float w : c.weights()) raw.putShort(Float.floatToFloat16(w));
-        for (float g : c.gradients()) raw.putShort(Float.floatToFloat16(g));
-        for (int n : c.counts()) raw.putInt(n);
         Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         try {
             deflater.setInput(raw.array());
