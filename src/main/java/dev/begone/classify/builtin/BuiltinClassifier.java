@@ -16,7 +16,8 @@ import java.util.Objects;
  * the message, words and word pairs of its decoded text), trained on every message it is taught, as the TREC
  * 2007 winners were. Each weight has its own AdaGrad step size: a word seen for the first time moves fast, a
  * word seen in thousands of messages barely moves. On the shared corpus this cut 1-ROCA by about half against a
- * single global step.
+ * single global step. A naive Bayes model over the same features, which learns faster from few examples, is
+ * added to the margin (see {@link #margin}).
  *
  * <p>Thread safety: {@link #classify} reads the weights without a lock (a float read never tears; a concurrent
  * update only shifts a score by one step), {@link #learn} and {@link #save} serialise on the model's lock.
@@ -26,6 +27,23 @@ public final class BuiltinClassifier implements Classifier {
     private static final double MAX_LOG_ODDS = 30;
     /** Bounds the first step of a never-seen feature to rate / 0.1. */
     private static final double ADAGRAD_EPSILON = 0.01;
+    /**
+     * How much the naive Bayes average counts against the regression; 2..5 did about as well by date, beyond
+     * that naive Bayes errs early on.
+     */
+    private static final double NB_WEIGHT = 3;
+    /** Added to each count: the estimate of P(feature | class) is (count + 0.5) / (class total + 1). */
+    private static final double NB_SMOOTHING = 0.5;
+    /**
+     * Bounds what naive Bayes adds to the margin: on separable mail its average grows without limit and would
+     * pin every score to 0 or 1; 2..6 cost little by date.
+     */
+    private static final double NB_CAP = 4;
+    private static final float[] LOG_TABLE = new float[1 << 12];
+
+    static {
+        for (int c = 0; c < LOG_TABLE.length; c++) LOG_TABLE[c] = (float) Math.log(c + NB_SMOOTHING);
+    }
 
     private final BuiltinOptions options;
     private final Path modelFile;
@@ -41,6 +59,13 @@ public final class BuiltinClassifier implements Classifier {
      * learn the very same array, and extraction is most of the cost.
      */
     private final ThreadLocal<Extracted> lastExtracted = new ThreadLocal<>();
+    /**
+     * Naive Bayes over the same features: spam messages that had feature i at {@code 2i}, ham messages at
+     * {@code 2i+1}. The counts of the bias feature are the class totals, so a model saved before counts existed
+     * starts them all at zero and stays consistent.
+     */
+    private final int[] counts;
+    private final int bias;
     private volatile long spamLearned;
     private volatile long hamLearned;
 
@@ -55,6 +80,8 @@ public final class BuiltinClassifier implements Classifier {
             model[2 * i] = weights[i];
             model[2 * i + 1] = gradients[i];
         }
+        this.counts = contents.counts();
+        this.bias = features.biasIndex();
         this.spamLearned = contents.spamLearned();
         this.hamLearned = contents.hamLearned();
     }
@@ -87,7 +114,7 @@ public final class BuiltinClassifier implements Classifier {
                 gradients[i] = model[2 * i + 1];
             }
             ModelFile.write(modelFile, new ModelFile.Contents(features.hashBits(), features.windowBytes(),
-                    features.textBytes(), spamLearned, hamLearned, weights, gradients));
+                    features.textBytes(), spamLearned, hamLearned, weights, gradients, counts.clone()));
         }
     }
 
@@ -140,6 +167,7 @@ public final class BuiltinClassifier implements Classifier {
                 float sum = model[w + 1] + g2;
                 model[w + 1] = sum;
                 model[w] += (float) (rate * g / Math.sqrt(sum + ADAGRAD_EPSILON));
+                counts[w + (label == Label.SPAM ? 0 : 1)]++;
             }
             if (label == Label.SPAM) spamLearned++;
             else hamLearned++;
@@ -152,10 +180,32 @@ public final class BuiltinClassifier implements Classifier {
         return label == Label.SPAM ? spamLearned : hamLearned;
     }
 
+    /**
+     * The regression's sum plus {@link #NB_WEIGHT} times the naive Bayes log-odds averaged over the message's
+     * features, bounded by {@link #NB_CAP}. A generative model learns from few examples faster than a discriminative one (Ng and Jordan
+     * 2002): by date the stream starts with 160 spam before the 20th ham, and the regression alone files the early
+     * ham newsletters badly. Averaging instead of summing keeps a long message from drowning the regression in
+     * the naive Bayes overconfidence. The regression learns from this combined margin, so it corrects what naive
+     * Bayes gets wrong instead of duplicating what it gets right. On the shared corpus this took 1-ROCA% by date
+     * from 0.077 to 0.057 and by two shuffles from 0.125/0.129 to 0.111/0.113.
+     */
     private double margin(int[] idx) {
         double sum = 0;
-        for (int i : idx) sum += model[2 * i];
+        double nb = 0;
+        for (int i : idx) {
+            int w = 2 * i;
+            sum += model[w];
+            nb += smoothedLog(counts[w]) - smoothedLog(counts[w + 1]);
+        }
+        int b = 2 * bias;
+        double classes = Math.log((counts[b + 1] + 2 * NB_SMOOTHING) / (counts[b] + 2 * NB_SMOOTHING));
+        sum += Math.max(-NB_CAP, Math.min(NB_CAP, NB_WEIGHT * (nb / idx.length + classes)));
         return Math.max(-MAX_LOG_ODDS, Math.min(MAX_LOG_ODDS, sum));
+    }
+
+    /** log(c + smoothing), from a table for the small counts nearly every feature has. */
+    private static double smoothedLog(int c) {
+        return c < LOG_TABLE.length ? LOG_TABLE[c] : Math.log(c + NB_SMOOTHING);
     }
 
     private static double sigmoid(double x) {

@@ -21,12 +21,19 @@ final class Features {
     private final int shift;
     private final int windowBytes;
     private final int textBytes;
+    private final int biasIndex;
 
     Features(int hashBits, int windowBytes, int textBytes) {
         this.textBytes = textBytes;
         this.hashBits = hashBits;
         this.shift = 32 - hashBits;
         this.windowBytes = windowBytes;
+        this.biasIndex = (BIAS_GRAM * GOLDEN) >>> shift;
+    }
+
+    /** The index of the feature every message has. */
+    int biasIndex() {
+        return biasIndex;
     }
 
     int hashBits() {
@@ -62,7 +69,7 @@ final class Features {
         if (s.idx.length < room) s.idx = new int[room];
         int[] idx = s.idx;
         int c = 0;
-        idx[c++] = (BIAS_GRAM * GOLDEN) >>> shift;
+        idx[c++] = biasIndex;
         byte[] window = s.window;
         int g = 0;
         for (int k = 0; k < len; k++) {

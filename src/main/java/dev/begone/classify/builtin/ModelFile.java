@@ -22,19 +22,21 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * The model file: a version header, then the weights and the AdaGrad sums as float16, zlib-compressed (the zlib checksum catches
- * corruption). Written to a temp file in the same directory, fsynced, renamed over the old file, and the directory
+ * The model file: a version header, then the weights and the AdaGrad sums as float16 and the naive Bayes counts
+ * as int32, zlib-compressed (the zlib checksum catches corruption). A version 1 file, written before the counts
+ * existed, loads with all counts zero. Written to a temp file in the same directory, fsynced, renamed over the old file, and the directory
  * fsynced, so a crash leaves the old model or the new one.
  */
 final class ModelFile {
     private static final byte[] MAGIC = "begone-builtin\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_COUNTS = 1;
 
     record Contents(int hashBits, int windowBytes, int textBytes, long spamLearned, long hamLearned,
-            float[] weights, float[] gradients) {
+            float[] weights, float[] gradients, int[] counts) {
         static Contents fresh(BuiltinOptions o) {
             return new Contents(o.hashBits(), o.windowBytes(), o.textBytes(), 0, 0,
-                    new float[1 << o.hashBits()], new float[1 << o.hashBits()]);
+                    new float[1 << o.hashBits()], new float[1 << o.hashBits()], new int[2 << o.hashBits()]);
         }
     }
 
@@ -61,17 +63,19 @@ final class ModelFile {
         byte[] magic = in.readNBytes(MAGIC.length);
         if (!Arrays.equals(magic, MAGIC)) throw new IOException("not a begone builtin model (bad magic)");
         int version = in.readInt();
-        if (version != VERSION) throw new IOException("unsupported model version " + version);
+        if (version != VERSION && version != VERSION_WITHOUT_COUNTS) throw new IOException("unsupported model version " + version);
         int hashBits = in.readInt();
         int windowBytes = in.readInt();
         int textBytes = in.readInt();
         long spam = in.readLong();
         long ham = in.readLong();
+        // deflate leaves some bits unchecked in long zero runs; version 2 checks the payload itself
+        Integer crc = version == VERSION ? in.readInt() : null;
         if (hashBits < 16 || hashBits > 26 || windowBytes < 0 || textBytes < 0 || spam < 0 || ham < 0) {
             throw new IOException("implausible header values");
         }
         int headerLength = bytes.length - available(in);
-        byte[] raw = new byte[4 << hashBits];
+        byte[] raw = new byte[(version == VERSION ? 12 : 4) << hashBits];
         Inflater inflater = new Inflater();
         try {
             inflater.setInput(bytes, headerLength, bytes.length - headerLength);
@@ -87,19 +91,37 @@ final class ModelFile {
         } finally {
             inflater.end();
         }
+        if (crc != null && crc != crc(raw)) throw new IOException("checksum mismatch");
         float[] weights = new float[1 << hashBits];
         float[] gradients = new float[1 << hashBits];
         ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < weights.length; i++) weights[i] = Float.float16ToFloat(buf.getShort());
         for (int i = 0; i < gradients.length; i++) gradients[i] = Float.float16ToFloat(buf.getShort());
-        return new Contents(hashBits, windowBytes, textBytes, spam, ham, weights, gradients);
+        int[] counts = new int[2 << hashBits];
+        if (version == VERSION) {
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = buf.getInt();
+                if (counts[i] < 0) throw new IOException("negative count");
+            }
+        }
+        return new Contents(hashBits, windowBytes, textBytes, spam, ham, weights, gradients, counts);
     }
 
     private static int available(InputStream in) throws IOException {
         return in.available();
     }
 
+    private static int crc(byte[] raw) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(raw);
+        return (int) crc.getValue();
+    }
+
     static void write(Path file, Contents c) throws ClassifierException {
+        ByteBuffer raw = ByteBuffer.allocate(c.weights().length * 12).order(ByteOrder.LITTLE_ENDIAN);
+        for (float w : c.weights()) raw.putShort(Float.floatToFloat16(w));
+        for (float g : c.gradients()) raw.putShort(Float.floatToFloat16(g));
+        for (int n : c.counts()) raw.putInt(n);
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
         try (DataOutputStream data = new DataOutputStream(out)) {
             data.write(MAGIC);
@@ -109,12 +131,10 @@ final class ModelFile {
             data.writeInt(c.textBytes());
             data.writeLong(c.spamLearned());
             data.writeLong(c.hamLearned());
+            data.writeInt(crc(raw.array()));
         } catch (IOException e) {
             throw new IllegalStateException("in-memory stream failed", e);
         }
-        ByteBuffer raw = ByteBuffer.allocate(c.weights().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float w : c.weights()) raw.putShort(Float.floatToFloat16(w));
-        for (float g : c.gradients()) raw.putShort(Float.floatToFloat16(g));
         Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         try {
             deflater.setInput(raw.array());
