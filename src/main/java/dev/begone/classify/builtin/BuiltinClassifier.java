@@ -12,12 +12,12 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The embedded classifier: online logistic regression over hashed binary features (byte 4-grams of the start of
- * the message, words and word pairs of its decoded text), trained on every message it is taught, as the TREC
- * 2007 winners were. Each weight has its own AdaGrad step size: a word seen for the first time moves fast, a
- * word seen in thousands of messages barely moves. On the shared corpus this cut 1-ROCA by about half against a
- * single global step. A naive Bayes model over the same features, which learns faster from few examples, is
- * added to the margin (see {@link #margin}).
+ * The embedded classifier: online logistic regression over hashed binary features (words and word pairs of the
+ * message's decoded text; byte 4-grams of its start can be switched on in {@link BuiltinOptions}), trained on every
+ * message it is taught, as the TREC 2007 winners were. Each weight has its own AdaGrad step size: a word seen for
+ * the first time moves fast, a word seen in thousands of messages barely moves. On the shared corpus this cut
+ * 1-ROCA by about half against a single global step. A naive Bayes model over the same features, which learns
+ * faster from few examples, is added to the margin (see {@link #margin}).
  *
  * <p>Thread safety: {@link #classify} reads the weights without a lock (a float read never tears; a concurrent
  * update only shifts a score by one step), {@link #learn} and {@link #save} serialise on the model's lock.
