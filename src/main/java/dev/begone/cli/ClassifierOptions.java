@@ -5,6 +5,8 @@ import dev.begone.classify.ClassifierException;
 import dev.begone.classify.FusionClassifier;
 import dev.begone.classify.builtin.BuiltinClassifier;
 import dev.begone.classify.builtin.BuiltinOptions;
+import dev.begone.classify.rspamd.RspamdClassifier;
+import dev.begone.classify.rspamd.RspamdOptions;
 import dev.begone.classify.spamassassin.SpamAssassinOptions;
 import dev.begone.classify.spamassassin.SpamAssassinProgram;
 import dev.begone.classify.spamd.SpamdClassifier;
@@ -17,11 +19,12 @@ import picocli.CommandLine.Option;
 
 /** The classifier choice shared by every command that scores or learns. */
 final class ClassifierOptions {
-    private static final Set<String> KNOWN = Set.of("builtin", "spamd", "spamassassin");
+    private static final Set<String> KNOWN = Set.of("builtin", "spamd", "spamassassin", "rspamd");
 
     @Option(names = "--classifier", paramLabel = "NAME[+NAME...]",
             description = "builtin (begone's own, needs nothing else), spamd (SpamAssassin's daemon, spoken natively), "
-                    + "spamassassin (the standalone programs); several joined by + are fused by averaging their log-odds.")
+                    + "spamassassin (the standalone programs), rspamd (over HTTP); several joined by + are fused by "
+                    + "averaging their log-odds.")
     String classifier;
 
     @Option(names = "--spamc", description = "Use spamd instead of the standalone SpamAssassin programs (same as --classifier spamd).")
@@ -29,6 +32,23 @@ final class ClassifierOptions {
 
     @Option(names = "--spamd", paramLabel = "HOST[:PORT]", defaultValue = "127.0.0.1:783", description = "Where spamd listens (default: ${DEFAULT-VALUE}).")
     String spamd;
+
+    @Option(names = "--rspamd", paramLabel = "URL", defaultValue = "http://127.0.0.1:11333",
+            description = "Rspamd's normal worker, which scores (default: ${DEFAULT-VALUE}).")
+    String rspamd;
+
+    @Option(names = "--rspamd-controller", paramLabel = "URL", defaultValue = "http://127.0.0.1:11334",
+            description = "Rspamd's controller, which learns and knows the action thresholds (default: ${DEFAULT-VALUE}).")
+    String rspamdController;
+
+    @Option(names = "--rspamd-password-file", paramLabel = "FILE",
+            description = "The controller's password, on the first line of FILE (a stock Rspamd needs none from loopback).")
+    Path rspamdPasswordFile;
+
+    @Option(names = "--rspamd-threshold", paramLabel = "SCORE",
+            description = "Rspamd score from which a message is spam (default: the lowest threshold Rspamd sets for "
+                    + "add header, rewrite subject or reject, read from the controller).")
+    Double rspamdThreshold;
 
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "4", description = "Messages scored or learned concurrently (default: ${DEFAULT-VALUE}).")
     int jobs;
@@ -46,7 +66,7 @@ final class ClassifierOptions {
             for (String part : classifier.split("\\+", -1)) {
                 if (!KNOWN.contains(part)) {
                     throw ExitException.badArguments("unknown classifier '" + part + "' in --classifier " + classifier
-                            + " (known: builtin, spamd, spamassassin)");
+                            + " (known: " + String.join(", ", KNOWN.stream().sorted().toList()) + ")");
                 }
             }
         }
@@ -55,6 +75,31 @@ final class ClassifierOptions {
         } catch (IllegalArgumentException e) {
             throw ExitException.badArguments("--spamd " + spamd + ": " + e.getMessage());
         }
+        rspamdOptions(false);
+    }
+
+    /** Rspamd's options; the password file is read only when {@code withPassword}, i.e. when about to connect. */
+    private RspamdOptions rspamdOptions(boolean withPassword) {
+        RspamdOptions o = RspamdOptions.defaults().withMaxConcurrent(jobs);
+        try {
+            o = o.withScanner(RspamdOptions.parseAddress(rspamd));
+        } catch (IllegalArgumentException e) {
+            throw ExitException.badArguments("--rspamd " + e.getMessage());
+        }
+        try {
+            o = o.withController(RspamdOptions.parseAddress(rspamdController));
+        } catch (IllegalArgumentException e) {
+            throw ExitException.badArguments("--rspamd-controller " + e.getMessage());
+        }
+        try {
+            o = o.withSpamThreshold(rspamdThreshold);
+        } catch (IllegalArgumentException e) {
+            throw ExitException.badArguments("--rspamd-threshold: " + e.getMessage());
+        }
+        if (withPassword && rspamdPasswordFile != null) {
+            o = o.withPassword(Passwords.fromFile(rspamdPasswordFile, "--rspamd-password-file").reveal());
+        }
+        return o;
     }
 
     /**
@@ -88,6 +133,7 @@ final class ClassifierOptions {
                     : BuiltinClassifier.load(builtinModel, BuiltinOptions.defaults());
             case "spamd" -> new SpamdClassifier(SpamdOptions.parse(spamd).withMaxConcurrent(jobs));
             case "spamassassin" -> new SpamAssassinProgram(SpamAssassinOptions.defaults().withMaxConcurrent(jobs));
+            case "rspamd" -> new RspamdClassifier(rspamdOptions(true));
             default -> throw ExitException.badArguments("unknown classifier '" + name + "'");
         };
     }

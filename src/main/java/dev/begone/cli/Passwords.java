@@ -63,7 +63,8 @@ final class Passwords {
         }
     }
 
-    private static Secret fromFile(Path file, String what) {
+    /** The first line of {@code file}; {@code what} names the option in the error. */
+    static Secret fromFile(Path file, String what) {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             String first = text.lines().findFirst().orElse("");
