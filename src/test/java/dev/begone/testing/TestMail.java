@@ -39,6 +39,31 @@ public final class TestMail {
         return message("winner" + i + "@lottery.example", "You won prize " + i, "spam-" + i + "@lottery.example", i, body);
     }
 
+    private static final String[] PITCH_WORDS = {"winner", "prize", "casino", "jackpot", "pills", "cheap", "bitcoin",
+        "wallet", "unclaimed", "transfer", "exclusive", "offer", "guaranteed", "cash", "bonus", "limited"};
+
+    /**
+     * Spam without GTUBE: a filter has to learn it. Rspamd, for one, answers "learned" for a GTUBE message but its
+     * Bayes skips it, because the GTUBE pre-result ends the scan before learning.
+     */
+    public static byte[] pitch(int i) {
+        Random r = new Random(-1 - i);
+        StringBuilder body = new StringBuilder("Dear friend,\r\n\r\n");
+        for (int line = 0; line < 3; line++) {
+            body.append("Act now for your");
+            for (int w = 0; w < 6; w++) body.append(' ').append(PITCH_WORDS[r.nextInt(PITCH_WORDS.length)]);
+            body.append(" (code ").append(i).append(").\r\n");
+        }
+        return message("promo" + i + "@deals.example", "Exclusive offer " + i, "pitch-" + i + "@deals.example", i,
+                body.toString());
+    }
+
+    public static List<byte[]> pitches(int from, int count) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = from; i < from + count; i++) out.add(pitch(i));
+        return out;
+    }
+
     public static List<byte[]> hams(int from, int count) {
         List<byte[]> out = new ArrayList<>();
         for (int i = from; i < from + count; i++) out.add(ham(i));

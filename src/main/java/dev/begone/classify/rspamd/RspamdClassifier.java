@@ -10,18 +10,27 @@ import dev.begone.classify.LearnResult;
 import dev.begone.classify.Outcome;
 import dev.begone.classify.Verdict;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Rspamd over its HTTP protocol: the normal worker scores ({@code /checkv2}), the controller learns
@@ -36,7 +45,7 @@ public final class RspamdClassifier implements Classifier {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RspamdOptions options;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final Semaphore slots;
     private volatile Double spamThreshold;
 
@@ -44,8 +53,16 @@ public final class RspamdClassifier implements Classifier {
         this.options = Objects.requireNonNull(options, "options");
         this.spamThreshold = options.spamThreshold();
         this.slots = new Semaphore(options.maxConcurrent(), true);
-        // Rspamd 3 speaks HTTP/1.1 only and closes after each answer; an h2c upgrade offer would be wasted.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(options.timeout()).build();
+        Timeout timeout = Timeout.of(options.timeout());
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout)
+                                .setSocketTimeout(timeout).build())
+                        .setMaxConnTotal(options.maxConcurrent()).setMaxConnPerRoute(options.maxConcurrent())
+                        .build())
+                // A learn must not be sent twice behind our back; the caller decides what a failure means.
+                .disableAutomaticRetries()
+                .build();
     }
 
     @Override
@@ -56,8 +73,8 @@ public final class RspamdClassifier implements Classifier {
     /** Checks that both workers answer. */
     public void ping() throws ClassifierException {
         for (URI base : List.of(options.scanner(), options.controller())) {
-            HttpResponse<byte[]> r = send(HttpRequest.newBuilder(endpoint(base, "/ping")).GET(), base);
-            if (r.statusCode() != 200) throw failure(base, "/ping", r);
+            Answer r = send(new HttpGet(endpoint(base, "/ping")), base);
+            if (r.status() != 200) throw failure(base, "/ping", r);
         }
     }
 
@@ -65,9 +82,8 @@ public final class RspamdClassifier implements Classifier {
     public Verdict classify(byte[] message) throws ClassifierException {
         double threshold = spamThreshold();
         URI base = options.scanner();
-        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(endpoint(base, "/checkv2"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(message)), base);
-        if (r.statusCode() != 200) throw failure(base, "/checkv2", r);
+        Answer r = send(post(endpoint(base, "/checkv2"), message), base);
+        if (r.status() != 200) throw failure(base, "/checkv2", r);
         JsonNode answer = parse(base, "/checkv2", r.body());
         JsonNode score = answer.get("score");
         if (score == null || !score.isNumber()) {
@@ -88,9 +104,8 @@ public final class RspamdClassifier implements Classifier {
     public LearnResult learn(byte[] message, Label label) throws ClassifierException {
         URI base = options.controller();
         String path = "/learn" + label.lowerName();
-        HttpResponse<byte[]> r = send(withPassword(HttpRequest.newBuilder(endpoint(base, path)))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(message)), base);
-        return switch (r.statusCode()) {
+        Answer r = send(withPassword(post(endpoint(base, path), message)), base);
+        return switch (r.status()) {
             case 200 -> LearnResult.LEARNED;
             case 204, 208 -> LearnResult.ALREADY_KNOWN;
             default -> throw failure(base, path, r);
@@ -98,8 +113,12 @@ public final class RspamdClassifier implements Classifier {
     }
 
     @Override
-    public void close() {
-        http.close();
+    public void close() throws ClassifierException {
+        try {
+            http.close();
+        } catch (IOException e) {
+            throw new ClassifierException("closing the connections to rspamd failed: " + e.getMessage(), e);
+        }
     }
 
     private double spamThreshold() throws ClassifierException {
@@ -113,8 +132,8 @@ public final class RspamdClassifier implements Classifier {
 
     private double askThreshold() throws ClassifierException {
         URI base = options.controller();
-        HttpResponse<byte[]> r = send(withPassword(HttpRequest.newBuilder(endpoint(base, "/actions")).GET()), base);
-        if (r.statusCode() != 200) throw failure(base, "/actions", r);
+        Answer r = send(withPassword(new HttpGet(endpoint(base, "/actions"))), base);
+        if (r.status() != 200) throw failure(base, "/actions", r);
         double lowest = Double.POSITIVE_INFINITY;
         for (JsonNode action : parse(base, "/actions", r.body())) {
             JsonNode value = action.get("value");
@@ -129,11 +148,21 @@ public final class RspamdClassifier implements Classifier {
         return lowest;
     }
 
-    private HttpRequest.Builder withPassword(HttpRequest.Builder request) {
-        return options.password() == null ? request : request.header("Password", options.password());
+    /** An answer read whole: Rspamd's are small JSON documents. */
+    private record Answer(int status, byte[] body) {}
+
+    private static HttpPost post(URI uri, byte[] message) {
+        HttpPost post = new HttpPost(uri);
+        post.setEntity(new ByteArrayEntity(message, ContentType.APPLICATION_OCTET_STREAM));
+        return post;
     }
 
-    private HttpResponse<byte[]> send(HttpRequest.Builder request, URI base) throws ClassifierException {
+    private <R extends HttpUriRequestBase> R withPassword(R request) {
+        if (options.password() != null) request.addHeader("Password", options.password());
+        return request;
+    }
+
+    private Answer send(HttpUriRequestBase request, URI base) throws ClassifierException {
         try {
             slots.acquire();
         } catch (InterruptedException e) {
@@ -141,17 +170,16 @@ public final class RspamdClassifier implements Classifier {
             throw new ClassifierException("interrupted while waiting to talk to rspamd at " + base, e);
         }
         try {
-            return http.send(request.timeout(options.timeout()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.execute(request, response -> new Answer(response.getCode(),
+                    response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity())));
         } catch (ConnectException e) {
             throw new ClassifierException("rspamd at " + base + " refused the connection", e);
-        } catch (HttpTimeoutException e) {
+        } catch (InterruptedIOException e) {
+            // Connect and read timeouts both arrive as InterruptedIOException subclasses.
             throw new ClassifierException("rspamd at " + base + " did not answer within " + options.timeout().toSeconds()
                     + " s", e);
         } catch (IOException e) {
             throw new ClassifierException("talking to rspamd at " + base + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClassifierException("interrupted while talking to rspamd at " + base, e);
         } finally {
             slots.release();
         }
@@ -172,7 +200,7 @@ public final class RspamdClassifier implements Classifier {
         }
     }
 
-    private ClassifierException failure(URI base, String path, HttpResponse<byte[]> r) {
+    private ClassifierException failure(URI base, String path, Answer r) {
         String detail = excerpt(r.body());
         try {
             JsonNode error = JSON.readTree(r.body()).get("error");
@@ -180,16 +208,16 @@ public final class RspamdClassifier implements Classifier {
         } catch (IOException | RuntimeException notJson) {
             // The raw excerpt says enough.
         }
-        String hint = r.statusCode() == 401 || r.statusCode() == 403
+        String hint = r.status() == 401 || r.status() == 403
                 ? (options.password() == null ? " (it wants a password: give --rspamd-password-file)"
                         : " (the password was refused)")
                 : "";
-        return new ClassifierException("rspamd at " + base + " answered " + path + " with " + r.statusCode() + ": "
+        return new ClassifierException("rspamd at " + base + " answered " + path + " with " + r.status() + ": "
                 + detail + hint);
     }
 
     private static String excerpt(byte[] body) {
-        String s = new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.UTF_8).strip();
+        String s = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();
         return s.isEmpty() ? "(empty)" : s;
     }
 }
