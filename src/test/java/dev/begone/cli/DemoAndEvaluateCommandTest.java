@@ -7,6 +7,7 @@ import dev.begone.testing.TestMail;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -77,5 +78,22 @@ class DemoAndEvaluateCommandTest {
         IsbgCli.Run run = new IsbgCli(dir).run("evaluate", "--corpus", dir.toString(), "--classifier", "builtin+nosuch");
         assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
         assertTrue(run.err().contains("unknown classifier 'nosuch'"), run.err());
+    }
+
+    @Test
+    void badRspamdSettingsAreOneLineAndExitTen() throws Exception {
+        Files.writeString(dir.resolve("labels.tsv"), "");
+        for (List<String> bad : List.of(
+                List.of("--rspamd", "ftp://127.0.0.1:11333"),
+                List.of("--rspamd-controller", "http://"),
+                List.of("--rspamd-threshold", "lots"),
+                List.of("--rspamd-threshold", "NaN"),
+                List.of("--rspamd-password-file", dir.resolve("no-such-file").toString()))) {
+            List<String> args = new ArrayList<>(List.of("evaluate", "--corpus", dir.toString(), "--classifier", "rspamd"));
+            args.addAll(bad);
+            IsbgCli.Run run = new IsbgCli(dir).run(args);
+            assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), bad + ": " + run);
+            assertTrue(run.err().startsWith("begone: ") && run.err().strip().lines().count() == 1, bad + ": " + run);
+        }
     }
 }
