@@ -43,7 +43,8 @@ public final class BuiltinVsBogofilter {
                 builtin.smAtHm01Percent() / bogo.smAtHm01Percent());
     }
 
-    private static EvaluationResult evaluate(Corpus corpus, Order order, Classifier classifier, Path reports, PrintWriter out)
+    /** Runs one classifier over the stream, printing progress, and writes its report into {@code reports} if given. */
+    static EvaluationResult evaluate(Corpus corpus, Order order, Classifier classifier, Path reports, PrintWriter out)
             throws IOException {
         try (classifier) {
             EvaluationResult r = Evaluation.run(corpus, order, classifier, new EvaluationListener() {
@@ -62,7 +63,7 @@ public final class BuiltinVsBogofilter {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
         }
