@@ -101,11 +101,6 @@ class IsbgOnDovecotTest {
         return all;
     }
 
-    static Set<String> ids(List<byte[]> messages) {
-        Set<String> out = new TreeSet<>();
-        for (byte[] m : messages) out.add(TestMail.messageId(m));
-        return out;
-    }
 
     Set<String> idsIn(String folder) throws Exception {
         return new TreeSet<>(Mailbox.messageIds(alice(), folder));
@@ -118,8 +113,8 @@ class IsbgOnDovecotTest {
 
         IsbgCli.Run first = cli.run(isbg("--delete", "--expunge", "--noreport"));
         assertEquals(0, first.exit(), first.toString());
-        assertEquals(ids(TestMail.spams(0, 3)), idsIn(SPAM));
-        assertEquals(ids(TestMail.hams(0, 4)), idsIn("INBOX"));
+        assertEquals(TestMail.messageIds(TestMail.spams(0, 3)), idsIn(SPAM));
+        assertEquals(TestMail.messageIds(TestMail.hams(0, 4)), idsIn("INBOX"));
         assertTrue(first.out().contains("3 spams found in 7 messages"), first.toString());
         assertTrue(first.out().contains("3/3 was automatically deleted"), first.toString());
 
@@ -136,8 +131,8 @@ class IsbgOnDovecotTest {
         assertEquals(0, cli.run(isbg("--noreport")).exit());
         assertEquals(0, cli.run(isbg("--noreport")).exit());
 
-        assertEquals(ids(mixed(2, 2)), idsIn("INBOX"));
-        assertEquals(List.copyOf(ids(TestMail.spams(0, 2))), Mailbox.messageIds(alice(), SPAM).stream().sorted().toList());
+        assertEquals(TestMail.messageIds(mixed(2, 2)), idsIn("INBOX"));
+        assertEquals(List.copyOf(TestMail.messageIds(TestMail.spams(0, 2))), Mailbox.messageIds(alice(), SPAM).stream().sorted().toList());
     }
 
     @Test
@@ -179,7 +174,7 @@ class IsbgOnDovecotTest {
         IsbgCli.Run dry = cli.run(isbg("--dryrun", "--delete", "--expunge", "--noreport"));
         assertEquals(0, dry.exit(), dry.toString());
         assertTrue(dry.out().contains("2 spams found in 4 messages"), dry.toString());
-        assertEquals(ids(mixed(2, 2)), idsIn("INBOX"));
+        assertEquals(TestMail.messageIds(mixed(2, 2)), idsIn("INBOX"));
         assertEquals(Set.of(), idsIn(SPAM));
         assertTrue(Mailbox.messages(alice(), "INBOX").stream().noneMatch(m -> m.flags().contains("\\Seen")));
 
@@ -225,7 +220,7 @@ class IsbgOnDovecotTest {
         args.set(args.indexOf("127.0.0.1:" + spamd.port()), "127.0.0.1:" + closedPort);
         IsbgCli.Run run = cli.run(args);
         assertEquals(ExitCode.CLASSIFIER_ERROR.code(), run.exit(), run.toString());
-        assertEquals(ids(mixed(1, 2)), idsIn("INBOX"));
+        assertEquals(TestMail.messageIds(mixed(1, 2)), idsIn("INBOX"));
 
         IsbgCli.Run retry = cli.run(isbg("--delete", "--expunge", "--noreport"));
         assertTrue(retry.out().contains("2 spams found in 3 messages"), "nothing was recorded as scanned: " + retry);
@@ -342,8 +337,8 @@ class IsbgOnDovecotTest {
         deliver(mixed(1, 2));
         IsbgCli.Run run = cli.run(isbg("--gmail", "--delete", "--noreport"));
         assertEquals(0, run.exit(), run.toString());
-        assertEquals(ids(TestMail.spams(0, 2)), idsIn("Trash"));
-        assertEquals(ids(TestMail.spams(0, 2)), idsIn(SPAM));
+        assertEquals(TestMail.messageIds(TestMail.spams(0, 2)), idsIn("Trash"));
+        assertEquals(TestMail.messageIds(TestMail.spams(0, 2)), idsIn(SPAM));
     }
 
     @Test
@@ -353,7 +348,7 @@ class IsbgOnDovecotTest {
         IsbgCli.Run run = cli.run(isbg("--deletehigherthan", "100", "--expunge", "--noreport"));
         assertEquals(0, run.exit(), run.toString());
         assertEquals(Set.of(), idsIn(SPAM));
-        assertEquals(ids(TestMail.hams(0, 1)), idsIn("INBOX"));
+        assertEquals(TestMail.messageIds(TestMail.hams(0, 1)), idsIn("INBOX"));
         assertTrue(run.out().contains("2/2 was automatically deleted"), run.toString());
     }
 
@@ -388,7 +383,7 @@ class IsbgOnDovecotTest {
         IsbgCli.Run run = cli.run(isbg("--teachonly", "--learnhambox", "Learn/Ham", "--movehamto", "Learned/Ham"));
         assertEquals(0, run.exit(), run.toString());
         assertEquals(Set.of(), idsIn("Learn/Ham"));
-        assertEquals(ids(TestMail.hams(200, 3)), idsIn("Learned/Ham"));
+        assertEquals(TestMail.messageIds(TestMail.hams(200, 3)), idsIn("Learned/Ham"));
     }
 
     @Test
@@ -404,8 +399,8 @@ class IsbgOnDovecotTest {
         IsbgCli.Run run = cli.run(args);
         assertEquals(0, run.exit(), run.toString());
         assertTrue(run.out().contains("25/25 spams learnt") && run.out().contains("25/25 hams learnt"), run.toString());
-        assertEquals(ids(TestMail.spams(0, 3)), idsIn(SPAM));
-        assertEquals(ids(TestMail.hams(0, 5)), idsIn("INBOX"));
+        assertEquals(TestMail.messageIds(TestMail.spams(0, 3)), idsIn(SPAM));
+        assertEquals(TestMail.messageIds(TestMail.hams(0, 5)), idsIn("INBOX"));
         try (var models = Files.list(dir.resolve("home/state/begone/models"))) {
             assertEquals(1, models.filter(p -> p.getFileName().toString().endsWith("-builtin.model")).count());
         }
@@ -419,7 +414,7 @@ class IsbgOnDovecotTest {
         args.remove("--spamc");
         IsbgCli.Run run = cli.run(args);
         assertEquals(ExitCode.NEW_HAM.code(), run.exit(), run.toString());
-        assertEquals(ids(mixed(2, 2)), idsIn("INBOX"));
+        assertEquals(TestMail.messageIds(mixed(2, 2)), idsIn("INBOX"));
     }
 
     @Test
@@ -476,7 +471,7 @@ class IsbgOnDovecotTest {
         assertTrue(run.out().contains("in " + odd.size() + " messages"), run.toString());
         Set<String> everywhere = new TreeSet<>(idsIn("INBOX"));
         everywhere.addAll(idsIn(SPAM));
-        assertEquals(ids(odd), everywhere);
+        assertEquals(TestMail.messageIds(odd), everywhere);
     }
 
     /** kill -9 at each step of a move on a server without MOVE: nothing lost, no duplicate, the next run finishes. */
@@ -489,13 +484,13 @@ class IsbgOnDovecotTest {
         assertEquals(137, killed.exit(), killed.toString());
         Set<String> everywhere = new TreeSet<>(idsIn("INBOX"));
         everywhere.addAll(idsIn(SPAM));
-        assertEquals(ids(mixed(2, 3)), everywhere, "after a kill at " + step + " every message is in some folder");
+        assertEquals(TestMail.messageIds(mixed(2, 3)), everywhere, "after a kill at " + step + " every message is in some folder");
 
         IsbgCli.Run next = cli.run(isbg("--delete", "--expunge", "--noreport"));
         assertEquals(0, next.exit(), next.toString());
-        assertEquals(ids(TestMail.spams(0, 3)), idsIn(SPAM));
+        assertEquals(TestMail.messageIds(TestMail.spams(0, 3)), idsIn(SPAM));
         assertEquals(3, Mailbox.messageIds(alice(), SPAM).size(), "no duplicate copies after a kill at " + step);
-        assertEquals(ids(TestMail.hams(0, 2)), idsIn("INBOX"));
+        assertEquals(TestMail.messageIds(TestMail.hams(0, 2)), idsIn("INBOX"));
     }
 
     @Test
@@ -506,7 +501,7 @@ class IsbgOnDovecotTest {
         assertEquals(137, killed.exit(), killed.toString());
         assertEquals(0, cli.run(isbg("--noreport")).exit());
         assertEquals(2, Mailbox.messageIds(alice(), SPAM).size(), "the copy made before the kill was recognised");
-        assertEquals(ids(mixed(1, 2)), idsIn("INBOX"));
+        assertEquals(TestMail.messageIds(mixed(1, 2)), idsIn("INBOX"));
     }
 
     @Test
@@ -519,14 +514,14 @@ class IsbgOnDovecotTest {
             assertEquals(ExitCode.IMAP_ERROR.code(), dropped.exit(), dropped.toString());
             Set<String> everywhere = new TreeSet<>(idsIn("INBOX"));
             everywhere.addAll(idsIn(SPAM));
-            assertEquals(ids(mixed(2, 2)), everywhere);
+            assertEquals(TestMail.messageIds(mixed(2, 2)), everywhere);
 
             proxy.policy(new FaultProxy.Policy.Pass());
             IsbgCli.Run next = cli.run(args);
             assertEquals(0, next.exit(), next.toString());
         }
-        assertEquals(ids(TestMail.spams(0, 2)), idsIn(SPAM));
+        assertEquals(TestMail.messageIds(TestMail.spams(0, 2)), idsIn(SPAM));
         assertEquals(2, Mailbox.messageIds(alice(), SPAM).size());
-        assertEquals(ids(TestMail.hams(0, 2)), idsIn("INBOX"));
+        assertEquals(TestMail.messageIds(TestMail.hams(0, 2)), idsIn("INBOX"));
     }
 }

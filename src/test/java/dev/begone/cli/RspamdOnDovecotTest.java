@@ -54,19 +54,13 @@ class RspamdOnDovecotTest {
             assertTrue(first.out().contains(learns[0] + "/3 spams learnt") && first.out().contains(learns[1] + "/4 hams learnt")
                     && learns[0] >= 1 && learns[1] >= 1, Arrays.toString(learns) + "\n" + first);
             var alice = dovecot.settings("alice", TlsMode.IMPLICIT);
-            assertEquals(ids(TestMail.spams(0, 2)), new TreeSet<>(Mailbox.messageIds(alice, "Junk")));
-            assertEquals(ids(TestMail.hams(0, 3)), new TreeSet<>(Mailbox.messageIds(alice, "INBOX")));
+            assertEquals(TestMail.messageIds(TestMail.spams(0, 2)), new TreeSet<>(Mailbox.messageIds(alice, "Junk")));
+            assertEquals(TestMail.messageIds(TestMail.hams(0, 3)), new TreeSet<>(Mailbox.messageIds(alice, "INBOX")));
 
             IsbgCli.Run second = cli.run(args);
             assertEquals(0, second.exit(), second.toString());
             assertTrue(second.out().contains("0/0 spams learnt") && second.out().contains("0/0 hams learnt"), second.toString());
             assertArrayEquals(learns, rspamd.learns());
         }
-    }
-
-    private static Set<String> ids(List<byte[]> messages) {
-        Set<String> out = new TreeSet<>();
-        for (byte[] m : messages) out.add(TestMail.messageId(m));
-        return out;
     }
 }

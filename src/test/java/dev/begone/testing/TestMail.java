@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Clearly synthetic messages for tests, CRLF-terminated as IMAP APPEND wants. Bodies and dates vary with the
@@ -87,6 +89,13 @@ public final class TestMail {
                 + "Content-Type: text/plain; charset=us-ascii\r\n"
                 + "\r\n";
         return (headers + body).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The Message-IDs of messages made here, sorted, to compare with a folder's. */
+    public static Set<String> messageIds(List<byte[]> messages) {
+        Set<String> ids = new TreeSet<>();
+        for (byte[] m : messages) ids.add(messageId(m));
+        return ids;
     }
 
     /** The Message-ID (with angle brackets) of a message made here. */
