@@ -1,6 +1,7 @@
 package dev.begone.cli;
 
 import dev.begone.classify.ClassifierException;
+import dev.begone.config.ConfigException;
 import dev.begone.imap.MailStoreException;
 import dev.begone.state.LockedException;
 import dev.begone.state.StateException;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Spam filter for IMAP mailboxes.",
-        subcommands = {IsbgCommand.class, EvaluateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {IsbgCommand.class, ConfigCommand.class, EvaluateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -50,6 +51,11 @@ public final class Main implements Runnable {
             return ExitCode.BAD_ARGUMENTS.code();
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof ConfigException) {
+                // Already the one line, file:line:column first, as compilers print it.
+                commandLine.getErr().println(ex.getMessage());
+                return ExitCode.BAD_ARGUMENTS.code();
+            }
             ExitCode code = exitCodeOf(ex);
             if (code == ExitCode.INTERNAL_ERROR) {
                 commandLine.getErr().println("begone: internal error (a bug; please report it with what follows):");
@@ -65,6 +71,7 @@ public final class Main implements Runnable {
 
     static ExitCode exitCodeOf(Throwable ex) {
         if (ex instanceof ExitException e) return e.exitCode();
+        if (ex instanceof ConfigException) return ExitCode.BAD_ARGUMENTS;
         if (ex instanceof MailStoreException) return ExitCode.IMAP_ERROR;
         if (ex instanceof ClassifierException) return ExitCode.CLASSIFIER_ERROR;
         if (ex instanceof LockedException) return ExitCode.LOCKED;
@@ -84,6 +91,7 @@ public final class Main implements Runnable {
         @Override
         public <K> K create(Class<K> cls) throws Exception {
             if (cls == IsbgCommand.class) return cls.cast(new IsbgCommand(env));
+            if (cls == ConfigCheckCommand.class) return cls.cast(new ConfigCheckCommand(env));
             return CommandLine.defaultFactory().create(cls);
         }
     }

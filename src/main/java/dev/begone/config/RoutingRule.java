@@ -1,0 +1,27 @@
+package dev.begone.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One routing rule, {@code Header[,Header]:pattern:folder|DROP}: a message any of whose named headers matches
+ * the pattern (a regular expression, found anywhere in the value, ignoring case) goes to the target.
+ *
+ * @param origin where the rule was written, {@code file:line}, for the journal's "why"
+ */
+public record RoutingRule(List<String> headers, String pattern, Destination target, String origin) {
+    public RoutingRule {
+        headers = List.copyOf(headers);
+        if (headers.isEmpty()) throw new IllegalArgumentException("headers is empty");
+        Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(target, "target");
+        if (target instanceof Destination.Delete) throw new IllegalArgumentException("a routing rule drops, never deletes");
+        Objects.requireNonNull(origin, "origin");
+    }
+
+    /** In the rule syntax, as it could be written back. */
+    @Override
+    public String toString() {
+        return String.join(",", headers) + ":" + pattern + ":" + (target instanceof Destination.Drop ? "DROP" : target);
+    }
+}
