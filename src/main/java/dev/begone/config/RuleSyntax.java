@@ -48,8 +48,8 @@ final class RuleSyntax {
             Pattern.compile(pattern, FLAGS);
         } catch (PatternSyntaxException e) {
             int index = Math.max(0, Math.min(e.getIndex(), pattern.length()));
-            throw new Problem(patternAt + index, "expected a valid regular expression: " + e.getDescription()
-                    + " at '" + pattern.substring(index) + "'");
+            throw new Problem(patternAt + index, "expected a valid regular expression, got '" + pattern + "' ("
+                    + e.getDescription() + ")");
         }
         String target = line.substring(last + 1).strip();
         if (target.isEmpty()) throw new Problem(last + 1, "expected a folder or DROP after the last ':'");
