@@ -127,7 +127,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
         if (!f.senders().deny().isEmpty()) p.add(count(f.senders().deny().size(), "denied sender"));
         f.duplicates().ifPresent(d -> p.add("duplicates by " + d.by().name().toLowerCase().replace('_', '-') + " within "
                 + d.withinDays() + " days, keep " + d.keep().name().toLowerCase() + ", others " + d.action()));
-        for (Filing.Level l : f.levels().levels()) p.add("above " + l.above() + ": " + l.target());
+        for (Filing.Level l : f.levels().levels()) p.add(l.toString());
         f.levels().unsure().ifPresent(u -> p.add("unsure: " + u));
         return p;
     }

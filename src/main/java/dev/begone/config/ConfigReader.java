@@ -242,8 +242,8 @@ final class ConfigReader {
         Value aboveValue = m.require("above", "the score above which the level applies");
         double above = aboveValue.number();
         if (previous != null && above <= previous.above()) {
-            throw aboveValue.error("expected levels in rising order, each above the one before (" + previous.above()
-                    + "); got " + above);
+            throw aboveValue.error("expected levels in rising order, each above the one before (" + previous
+                    + "), got " + aboveValue.text());
         }
         Optional<Value> folder = m.get("folder");
         Optional<Value> action = m.get("action");

@@ -48,6 +48,13 @@ public record Filing(Routing routing, Senders senders, Optional<Duplicates> dupl
             if (!Double.isFinite(above)) throw new IllegalArgumentException("above must be a finite number, was " + above);
             Objects.requireNonNull(target, "target");
         }
+
+        /** {@code above 5: Spam}, the score as a user would write it. */
+        @Override
+        public String toString() {
+            String n = above == Math.rint(above) && Math.abs(above) < 1e15 ? String.valueOf((long) above) : String.valueOf(above);
+            return "above " + n + ": " + target;
+        }
     }
 
     /**

@@ -172,7 +172,7 @@ class ConfigErrorsTest {
                             levels:
                               - { above: 10, folder: Spam/high }
                               - { above: 5, folder: Spam }
-                        """, "6:18: accounts[0].levels[1].above: expected levels in rising order, each above the one before (10.0); got 5.0"),
+                        """, "6:18: accounts[0].levels[1].above: expected levels in rising order, each above the one before (above 10: Spam/high), got 5"),
                 bad("overlapping levels", """
                         accounts:
                           - name: alice
@@ -180,7 +180,7 @@ class ConfigErrorsTest {
                             levels:
                               - { above: 5, folder: Spam }
                               - { above: 5, action: drop }
-                        """, "6:18: accounts[0].levels[1].above: expected levels in rising order, each above the one before (5.0); got 5.0"),
+                        """, "6:18: accounts[0].levels[1].above: expected levels in rising order, each above the one before (above 5: Spam), got 5"),
                 bad("level with both a folder and an action", """
                         accounts:
                           - name: alice
