@@ -75,7 +75,8 @@ final class ConfigReader {
         return new Configuration(file, accounts, metrics);
     }
 
-    private static final String[] ACCOUNT_KEYS = {
+    /** Every key an account (or {@code defaults:}) may hold. */
+    static final String[] ACCOUNT_KEYS = {
         "name", "imap", "folders", "partial-run", "max-size",
         "classifier", "spamd", "rspamd", "rspamd-controller", "rspamd-password-file", "rspamd-threshold", "jobs",
         "rules", "rules-file", "tagged-addresses", "no-spam-check", "levels", "unsure", "allow", "deny", "duplicates",

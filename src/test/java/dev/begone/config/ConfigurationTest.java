@@ -18,8 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** What a configuration file means once read: defaults applied, paths resolved, secrets kept out of sight. */
 class ConfigurationTest {
@@ -80,6 +87,27 @@ class ConfigurationTest {
                         new Training.After.Move(Optional.of("learned_spam"), Optional.of("learned_ham")),
                         Optional.of("learn_errors"), true),
                 alice.training());
+    }
+
+    @Test
+    void exampleUsesEveryAccountKeyAndReadmeDocumentsEveryKeyOfTheExample() throws Exception {
+        Set<String> used = new TreeSet<>();
+        keysOf(Yaml.parse("example", Files.readString(EXAMPLE)).node(), used);
+        for (String key : ConfigReader.ACCOUNT_KEYS) assertTrue(used.contains(key), "examples/config.yaml does not use " + key);
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("## Configuration"), readme.indexOf("## `begone evaluate`"));
+        for (String key : used) assertTrue(section.contains(key + ":"), "README's Configuration section does not document " + key);
+    }
+
+    private static void keysOf(Node node, Set<String> into) {
+        if (node instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                into.add(((ScalarNode) t.getKeyNode()).getValue());
+                keysOf(t.getValueNode(), into);
+            }
+        } else if (node instanceof SequenceNode s) {
+            for (Node n : s.getValue()) keysOf(n, into);
+        }
     }
 
     @Test
