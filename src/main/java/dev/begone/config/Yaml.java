@@ -38,8 +38,15 @@ final class Yaml {
             return new Value(file, "", root.get(), null);
         } catch (MarkedYamlEngineException e) {
             Mark m = e.getProblemMark().or(e::getContextMark).orElse(null);
+            String context = "";
+            if (e.getContext() != null) {
+                Mark c = e.getContextMark().orElse(null);
+                // The problem is often found far below where its cause (an unclosed bracket) began.
+                boolean elsewhere = c != null && m != null && c.getLine() != m.getLine();
+                context = e.getContext() + (elsewhere ? " that starts on line " + (c.getLine() + 1) : "") + ", ";
+            }
             throw new ConfigException(file, m == null ? 0 : m.getLine() + 1, m == null ? 0 : m.getColumn() + 1, "",
-                    "not valid YAML: " + e.getProblem());
+                    "not valid YAML: " + context + e.getProblem());
         } catch (YamlEngineException e) {
             throw new ConfigException(file, 0, 0, "", "not valid YAML: " + e.getMessage());
         }

@@ -225,6 +225,17 @@ class ConfigErrorsTest {
                             imap: { host: 127.0.0.1, port: PORT, user: alice, password: { env: PW } }
                             allow: [example.org]
                         """, "4:13: accounts[0].allow[0]: expected an address with * wildcards, such as *@example.org, got 'example.org'"),
+                bad("empty file", """
+                        # nothing but a comment
+                        """, " the file is empty (expected accounts:)"),
+                bad("a list where the file's mapping belongs", """
+                        - name: alice
+                        """, "1:1: expected a mapping (key: value), got a list"),
+                bad("a second document", """
+                        accounts: []
+                        ---
+                        accounts: []
+                        """, "2:1: not valid YAML: expected a single document in the stream that starts on line 1, but found another document"),
                 bad("no accounts", """
                         accounts: []
                         """, "1:11: accounts: expected at least one account"),
@@ -232,7 +243,7 @@ class ConfigErrorsTest {
                         accounts:
                           - name: alice
                             imap: { host: 127.0.0.1, port: PORT
-                        """, "4:1: not valid YAML: expected ',' or '}', but got <stream end>"));
+                        """, "4:1: not valid YAML: while parsing a flow mapping that starts on line 3, expected ',' or '}', but got <stream end>"));
     }
 
     private static Arguments bad(String what, String yaml, String expected) {
