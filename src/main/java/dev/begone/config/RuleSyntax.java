@@ -12,7 +12,8 @@ import java.util.regex.PatternSyntaxException;
 final class RuleSyntax {
     /** RFC 5322 field names: printable ASCII but the colon. */
     private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]+");
-    static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
+    /** As the rules engine will match: ignoring case, in every script. */
+    private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
 
     /** What is wrong, and the 0-based offset in the line where it is. */
     static final class Problem extends IllegalArgumentException {

@@ -229,10 +229,6 @@ final class Yaml {
             }
         }
 
-        Value self() {
-            return self;
-        }
-
         /** Declares the keys this mapping may hold; the first other key is an error. */
         Mapping keys(String... keys) throws ConfigException {
             known = new LinkedHashSet<>(List.of(keys));
