@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.begone.testing.Dovecot;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -86,6 +88,28 @@ class ConfigCheckOnDovecotTest {
         assertEquals(10, run.exit(), run.toString());
         assertEquals(List.of("alice: spam folder Spam/nowhere is not on the server (begone isbg --imaplist lists them)"),
                 run.err().lines().toList());
+    }
+
+    @Test
+    void classifierThatDoesNotAnswerGivesExit12() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Path file = config("""
+                  - name: alice
+                    classifier: spamd
+                    spamd: 127.0.0.1:%d
+                    imap: { user: alice, password: { env: ALICE_PW } }
+                """.formatted(closedPort));
+
+        IsbgCli.Run run = new IsbgCli(home).env("ALICE_PW", Dovecot.PASSWORDS.get("alice"))
+                .run("config", "check", "--connect", "--config", file.toString());
+
+        assertEquals(12, run.exit(), run.toString());
+        List<String> errors = run.err().lines().toList();
+        assertEquals(1, errors.size(), run.toString());
+        assertTrue(errors.get(0).startsWith("alice: classifier spamd: "), run.toString());
     }
 
     @Test
