@@ -500,8 +500,9 @@ public final class StateStore implements AutoCloseable {
     }
 
     /**
-     * Copies into {@code target} that completed entries made of messages with these fingerprints, oldest first, by
-     * fingerprint; fingerprints never filed there are absent.
+     * Copies into {@code target} that finished entries (done, or abandoned after copying some) may have made of
+     * messages with these fingerprints, oldest first, by fingerprint; fingerprints never filed there are absent. The
+     * caller checks that each copy is really there.
      */
     public Map<String, List<FiledCopy>> filedCopies(String account, String target, Set<String> fingerprints) throws StateException {
         return inTransaction("read filed copies", () -> {
@@ -510,7 +511,7 @@ public final class StateStore implements AutoCloseable {
                     """
                     SELECT e.target_uid_validity, m.dest_uid, m.copy_fingerprint, m.message_id
                     FROM journal_message m JOIN journal_entry e ON e.id = m.entry
-                    WHERE m.fingerprint = ? AND e.account = ? AND e.target = ? AND e.step = 'DONE'
+                    WHERE m.fingerprint = ? AND e.account = ? AND e.target = ? AND e.step IN ('DONE', 'ABANDONED')
                     AND e.kind IN ('COPY', 'APPEND', 'MOVE') AND m.copy_fingerprint IS NOT NULL
                     ORDER BY e.id, m.uid""")) {
                 for (String fingerprint : fingerprints) {
