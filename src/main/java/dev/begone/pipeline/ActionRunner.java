@@ -401,9 +401,7 @@ final class ActionRunner {
         }
         if (unproven.isEmpty()) return proven;
         try (OpenFolder target = store.open(entry.target(), true)) {
-            UidSet candidates = target.search(entry.targetUidNext() > 1
-                    ? SearchCriteria.all().excluding(UidSet.range(1, entry.targetUidNext() - 1))
-                    : SearchCriteria.all());
+            UidSet candidates = candidates(target, entry, unproven);
             Map<String, Deque<Long>> byFingerprint = new HashMap<>();
             for (UidSet chunk : candidates.chunks(FETCH_CHUNK)) {
                 for (FetchedMessage c : target.fetch(chunk)) {
@@ -420,6 +418,23 @@ final class ActionRunner {
             }
         }
         return proven;
+    }
+
+    /**
+     * The target's messages that may be copies: those at or above the journaled UIDNEXT. A server-side copy keeps its
+     * original's bytes, so where every original has a Message-ID the search is narrowed by it, a hint only (HEADER
+     * matches substrings; the fingerprints decide). An upload is a rewrite, which need not keep the header.
+     */
+    private static UidSet candidates(OpenFolder target, JournalEntry entry, List<JournalEntry.Message> unproven)
+            throws IOException {
+        SearchCriteria fresh = SearchCriteria.all().fromUid(entry.targetUidNext());
+        boolean hinted = entry.kind() != ActionKind.APPEND && unproven.stream().allMatch(m -> m.messageId() != null);
+        if (!hinted) return target.search(fresh);
+        UidSet.Builder found = UidSet.builder();
+        for (String id : unproven.stream().map(JournalEntry.Message::messageId).distinct().toList()) {
+            found.addAll(target.search(fresh.header("Message-ID", id)));
+        }
+        return found.build();
     }
 
     private static Map<Long, JournalEntry.Message> rowsByUid(JournalEntry entry) {
