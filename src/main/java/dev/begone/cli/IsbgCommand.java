@@ -265,7 +265,7 @@ final class IsbgCommand implements Callable<Integer> {
                 scan = new ScanFlow(session, settings, new SpamPolicy(deleteHigherThan)).run();
             }
             // Finished actions stay in the journal for a while (to see what was done), not forever.
-            state.pruneJournal(JOURNAL_RETENTION);
+            state.pruneJournal(account, JOURNAL_RETENTION);
             if (!noStats) {
                 if (spamLearnt != null) out.println(spamLearnt.learned() + "/" + spamLearnt.toLearn() + " spams learnt");
                 if (hamLearnt != null) out.println(hamLearnt.learned() + "/" + hamLearnt.toLearn() + " hams learnt");

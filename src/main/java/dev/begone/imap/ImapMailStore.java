@@ -16,6 +16,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.BadCommandException;
+import org.eclipse.angus.mail.iap.CommandFailedException;
+import org.eclipse.angus.mail.iap.ConnectionException;
 import org.eclipse.angus.mail.iap.Literal;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.AppendUID;
@@ -23,6 +26,7 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.eclipse.angus.mail.imap.protocol.Status;
 
 /** {@link MailStore} over IMAP with Angus Mail, one account per instance. */
 public final class ImapMailStore implements MailStore {
@@ -30,7 +34,8 @@ public final class ImapMailStore implements MailStore {
     private final IMAPStore store;
     /** Never opened: store-level commands run through it on the store's own connection. */
     private final IMAPFolder control;
-    private ImapFolder current;
+    /** Folders opened and not known to be closed; each has its own connection. */
+    private final List<ImapFolder> opened = new ArrayList<>();
 
     private ImapMailStore(ImapSettings settings, IMAPStore store, IMAPFolder control) {
         this.settings = settings;
@@ -122,20 +127,31 @@ public final class ImapMailStore implements MailStore {
 
     @Override
     public OpenFolder open(String folder, boolean readOnly) throws MailStoreException {
-        if (current != null && current.isOpen()) {
-            throw new IllegalStateException("folder " + current.name() + " is still open; close it first");
+        opened.removeIf(f -> !f.isOpen());
+        for (ImapFolder f : opened) {
+            if (f.name().equals(folder)) throw new IllegalStateException("folder " + folder + " is already open; close it first");
         }
         IMAPFolder f;
         try {
             f = (IMAPFolder) store.getFolder(folder);
             f.open(readOnly ? Folder.READ_ONLY : Folder.READ_WRITE);
         } catch (FolderNotFoundException e) {
-            throw new MailStoreException("folder " + folder + " does not exist on " + settings.address(), e);
+            throw new MailStoreException("folder " + folder + " does not exist on " + settings.address(), e, true);
         } catch (MessagingException e) {
             throw failure((readOnly ? "EXAMINE " : "SELECT ") + folder, e);
         }
-        current = new ImapFolder(this, folder, f);
-        return current;
+        ImapFolder open = new ImapFolder(this, folder, f);
+        opened.add(open);
+        return open;
+    }
+
+    @Override
+    public FolderStatus status(String folder) throws MailStoreException {
+        Status status = run("STATUS " + folder, control, p -> p.status(folder, new String[] {"UIDNEXT", "UIDVALIDITY"}));
+        if (status == null || status.uidvalidity < 1 || status.uidnext < 1) {
+            throw new MailStoreException("STATUS " + folder + " on " + settings.address() + " did not report UIDNEXT and UIDVALIDITY");
+        }
+        return new FolderStatus(status.uidvalidity, status.uidnext);
     }
 
     @Override
@@ -161,11 +177,13 @@ public final class ImapMailStore implements MailStore {
     @Override
     public void close() throws MailStoreException {
         MailStoreException first = null;
-        if (current != null && current.isOpen()) {
+        for (ImapFolder f : opened) {
+            if (!f.isOpen()) continue;
             try {
-                current.close();
+                f.close();
             } catch (MailStoreException e) {
-                first = e;
+                if (first == null) first = e;
+                else first.addSuppressed(e);
             }
         }
         try {
@@ -192,6 +210,21 @@ public final class ImapMailStore implements MailStore {
         if (e.getCause() != null && e.getCause().getMessage() != null && !e.getCause().getMessage().equals(text)) {
             text = text + " (" + e.getCause().getMessage() + ")";
         }
-        return new MailStoreException(what + " on " + settings.address() + " failed: " + text, e);
+        return new MailStoreException(what + " on " + settings.address() + " failed: " + text, e, refused(e));
+    }
+
+    /** A NO or BAD answer, or a missing folder, anywhere in the cause chain; a lost connection is not a refusal. */
+    private static boolean refused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CommandFailedException || t instanceof BadCommandException
+                    || t instanceof FolderNotFoundException) {
+                return true;
+            }
+            if (t instanceof ConnectionException || t instanceof jakarta.mail.FolderClosedException
+                    || t instanceof jakarta.mail.StoreClosedException) {
+                return false;
+            }
+        }
+        return false;
     }
 }

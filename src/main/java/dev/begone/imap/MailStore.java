@@ -29,7 +29,13 @@ public interface MailStore extends AutoCloseable {
 
     void create(String folder) throws MailStoreException;
 
-    /** Selects (or, read-only, examines) a folder; a store has at most one open folder, so close it first. */
+    /** UIDVALIDITY and UIDNEXT of a folder, by STATUS: the folder need not be (and should not be) the open one. */
+    FolderStatus status(String folder) throws MailStoreException;
+
+    /**
+     * Selects (or, read-only, examines) a folder. Several folders may be open at once, each on its own connection, but
+     * not the same folder twice.
+     */
     OpenFolder open(String folder, boolean readOnly) throws MailStoreException;
 
     /** Appends a message and returns its new UID, or -1 when the server did not say (no APPENDUID). */

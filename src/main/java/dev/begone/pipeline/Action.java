@@ -1,58 +1,57 @@
 package dev.begone.pipeline;
 
 import dev.begone.imap.UidSet;
+import dev.begone.state.ActionKind;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One IMAP change to a set of messages of the open folder, as written to the journal before it is sent.
  *
- * @param target a folder name for COPY, APPEND and MOVE; space-separated flags for FLAG; unused for EXPUNGE
+ * @param target a folder name for COPY, APPEND and MOVE; null otherwise
+ * @param flags  the flags a FLAG adds; empty otherwise
  */
-record Action(Op op, UidSet uids, String target) {
-    enum Op {
-        /** Server-side copy; the originals stay. */
-        COPY,
-        /** Upload of the rewritten message (SpamAssassin report) with the original's flags and date. */
-        APPEND,
-        /** UID MOVE, or COPY + \Deleted + UID EXPUNGE of exactly these UIDs. */
-        MOVE,
-        /** Adds flags. */
-        FLAG,
-        /** UID EXPUNGE of exactly these UIDs; a plain EXPUNGE where the server lacks UIDPLUS. */
-        EXPUNGE
-    }
-
+record Action(ActionKind kind, UidSet uids, String target, Set<String> flags) {
     Action {
-        Objects.requireNonNull(op, "op");
+        Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(uids, "uids");
-        if (uids.isEmpty()) throw new IllegalArgumentException("action " + op + " on no UIDs");
-        if (op != Op.EXPUNGE && (target == null || target.isBlank())) {
-            throw new IllegalArgumentException("action " + op + " needs a target");
+        flags = Set.copyOf(flags);
+        if (uids.isEmpty()) throw new IllegalArgumentException("action " + kind + " on no UIDs");
+        if (kind.createsMessages() != (target != null && !target.isBlank())) {
+            throw new IllegalArgumentException("action " + kind + (kind.createsMessages() ? " needs" : " takes no") + " target folder");
+        }
+        if ((kind == ActionKind.FLAG) == flags.isEmpty()) {
+            throw new IllegalArgumentException("action " + kind + (kind == ActionKind.FLAG ? " needs" : " takes no") + " flags");
         }
     }
 
     static Action copy(UidSet uids, String folder) {
-        return new Action(Op.COPY, uids, folder);
+        return new Action(ActionKind.COPY, uids, folder, Set.of());
     }
 
     static Action append(UidSet uids, String folder) {
-        return new Action(Op.APPEND, uids, folder);
+        return new Action(ActionKind.APPEND, uids, folder, Set.of());
     }
 
     static Action move(UidSet uids, String folder) {
-        return new Action(Op.MOVE, uids, folder);
+        return new Action(ActionKind.MOVE, uids, folder, Set.of());
     }
 
-    static Action flag(UidSet uids, String flags) {
-        return new Action(Op.FLAG, uids, flags);
+    static Action flag(UidSet uids, Set<String> flags) {
+        return new Action(ActionKind.FLAG, uids, null, flags);
     }
 
     static Action expunge(UidSet uids) {
-        return new Action(Op.EXPUNGE, uids, null);
+        return new Action(ActionKind.EXPUNGE, uids, null, Set.of());
     }
 
-    /** Whether the server is asked to create messages elsewhere: such actions are checked for copies after a crash. */
-    boolean createsMessages() {
-        return op == Op.COPY || op == Op.APPEND || op == Op.MOVE;
+    Action withUids(UidSet other) {
+        return new Action(kind, other, target, flags);
+    }
+
+    /** The name of a journal step of this action, as {@link PipelineListener#step} reports it. */
+    String step(String step) {
+        return kind.name().toLowerCase(Locale.ROOT) + "." + step;
     }
 }

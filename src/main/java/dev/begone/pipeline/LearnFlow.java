@@ -7,10 +7,13 @@ import dev.begone.imap.FetchedMessage;
 import dev.begone.imap.MailStore.OpenFolder;
 import dev.begone.imap.SearchCriteria;
 import dev.begone.imap.UidSet;
+import dev.begone.state.Purpose;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Future;
 
 /**
@@ -33,9 +36,10 @@ public final class LearnFlow {
         int toLearn = 0;
         int learned = 0;
         try (OpenFolder folder = session.store().open(settings.folder(), settings.dryRun())) {
-            String key = purpose.stateKey(folder.name());
-            UidSet fresh = folder.search(SearchCriteria.all().flagged(settings.flagged()).undeleted()
-                    .excluding(session.state().scanned(session.account(), key, folder.uidValidity())));
+            String key = purpose.scannedKey(folder.name());
+            UidSet seen = session.state().scanned(session.account(), key, folder.uidValidity());
+            UidSet held = session.state().pendingUids(session.account(), folder.name(), folder.uidValidity());
+            UidSet fresh = folder.search(SearchCriteria.all().flagged(settings.flagged()).undeleted().excluding(seen.union(held)));
             if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());
             for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize())) {
                 List<FetchedMessage> messages = folder.fetch(batch);
@@ -47,19 +51,21 @@ public final class LearnFlow {
                 // Only what the classifier holds durably counts as learned.
                 session.classifier().sync();
                 UidSet.Builder done = UidSet.builder();
+                Map<Long, Original> originals = new HashMap<>();
                 for (Learnt l : results) {
                     if (l == null) continue;
                     done.add(l.uid());
+                    originals.put(l.uid(), l.original());
                     if (l.result() == LearnResult.LEARNED) learned++;
                     session.state().markLearned(session.account(), l.digest(), session.classifier().name(), settings.label());
                 }
-                followUp(folder, purpose, done.build());
+                followUp(folder, purpose, done.build(), originals);
             }
         }
         return new LearnStats(toLearn, learned);
     }
 
-    private record Learnt(long uid, String digest, LearnResult result) {}
+    private record Learnt(long uid, String digest, LearnResult result, Original original) {}
 
     /** Learns one message; null when this message alone could not be learned. */
     private Learnt learn(String folder, FetchedMessage m) throws IOException {
@@ -78,28 +84,33 @@ public final class LearnFlow {
             return null;
         }
         session.listener().learned(folder, m.uid(), settings.label(), result);
-        return new Learnt(m.uid(), digest, result);
+        return new Learnt(m.uid(), digest, result, Original.of(m));
     }
 
-    private void followUp(OpenFolder folder, Purpose purpose, UidSet learnedUids) throws IOException {
+    /**
+     * What happens to learnt messages. Learnt ham goes to {@code thenMoveTo} even when learnt messages are to be
+     * destroyed: isbg copies it there before deleting, and destroying it would lose the user's good mail.
+     */
+    private void followUp(OpenFolder folder, Purpose purpose, UidSet learnedUids, Map<Long, Original> originals)
+            throws IOException {
         if (learnedUids.isEmpty()) return;
         List<Action> plan = new ArrayList<>();
-        if (settings.thenDelete()) {
+        if (settings.thenMoveTo() != null) {
+            plan.add(Action.move(learnedUids, settings.thenMoveTo()));
+        } else if (settings.thenDelete()) {
             if (settings.trashFolder() != null && settings.label() == Label.SPAM) {
                 plan.add(Action.copy(learnedUids, settings.trashFolder()));
             } else {
-                plan.add(Action.flag(learnedUids, ActionRunner.DELETED));
+                plan.add(Action.flag(learnedUids, Set.of(ActionRunner.DELETED)));
                 if (settings.expunge()) plan.add(Action.expunge(learnedUids));
             }
-        } else if (settings.thenMoveTo() != null) {
-            plan.add(Action.move(learnedUids, settings.thenMoveTo()));
         } else if (settings.thenFlag()) {
-            plan.add(Action.flag(learnedUids, "\\Flagged"));
+            plan.add(Action.flag(learnedUids, Set.of("\\Flagged")));
         }
         if (plan.isEmpty()) {
-            session.state().addScanned(session.account(), purpose.stateKey(folder.name()), folder.uidValidity(), learnedUids);
+            session.state().addScanned(session.account(), purpose.scannedKey(folder.name()), folder.uidValidity(), learnedUids);
         } else {
-            runner.perform(folder, purpose, plan, Map.of(), Map.of());
+            runner.perform(folder, purpose, plan, originals, Map.of());
         }
     }
 }

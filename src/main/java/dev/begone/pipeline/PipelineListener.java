@@ -19,8 +19,18 @@ public interface PipelineListener {
     default void learned(String folder, long uid, Label label, LearnResult result) {}
 
     /**
-     * A journaled action reached a step: {@code "<op>.intent"}, {@code "<op>.sent"} (the server confirmed the
-     * command, nothing recorded yet), {@code "<op>.copied"}, {@code "<op>.done"}.
+     * A journaled action reached a step; crash tests halt the JVM at a named one. The names are stable:
+     * <ul>
+     *   <li>{@code "<op>.intent"} for each action of a plan, in plan order, once the whole plan is journaled (one
+     *       transaction), before any command is sent;
+     *   <li>{@code "<op>.sent"}: the server confirmed the command, nothing recorded yet ({@code append.sent} once per
+     *       message, before its APPENDUID is journaled);
+     *   <li>{@code "copy.copied"}, {@code "move.copied"}: the confirmed copy is journaled; without MOVE a move goes on
+     *       with {@code "move.flagged"} (originals marked \Deleted) and {@code "move.expunged"};
+     *   <li>{@code "<op>.done"}: completed, and its UIDs recorded as handled, in one transaction.
+     * </ul>
+     * Recovery reports {@code "recover-<op>.intent"} (re-journaled before copying again), {@code ".appended"},
+     * {@code ".copied"}, {@code ".sent"} and {@code ".done"}.
      */
     default void step(String name) {}
 

@@ -9,6 +9,7 @@ import dev.begone.imap.SearchCriteria;
 import dev.begone.imap.UidSet;
 import dev.begone.rules.Disposition;
 import dev.begone.rules.SpamPolicy;
+import dev.begone.state.Purpose;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,9 +47,12 @@ public final class ScanFlow {
     public ScanResult run() throws IOException {
         Tally tally = new Tally();
         try (OpenFolder folder = session.store().open(settings.folder(), settings.dryRun())) {
-            String key = Purpose.SCAN.stateKey(folder.name());
+            String key = Purpose.SCAN.scannedKey(folder.name());
             UidSet seen = session.state().scanned(session.account(), key, folder.uidValidity());
-            UidSet candidates = folder.search(SearchCriteria.all().maxSize(settings.maxSizeBytes()).undeleted().excluding(seen));
+            // Messages an unfinished journal entry holds are its business until it completes or is abandoned.
+            UidSet held = session.state().pendingUids(session.account(), folder.name(), folder.uidValidity());
+            UidSet candidates = folder.search(SearchCriteria.all().maxSize(settings.maxSizeBytes()).undeleted()
+                    .excluding(seen.union(held)));
             UidSet fresh = candidates;
             if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());
 
@@ -63,7 +67,7 @@ public final class ScanFlow {
                 // UIDs are never reused within a UIDVALIDITY: those below the highest seen that are no candidate
                 // (expunged, too big, deleted) can count as seen, which keeps the record one range however many
                 // scattered messages leave the folder, and the next search short.
-                UidSet gaps = UidSet.range(1, seen.max()).minus(candidates).minus(seen);
+                UidSet gaps = UidSet.range(1, seen.max()).minus(candidates).minus(seen).minus(held);
                 if (!gaps.isEmpty()) session.state().addScanned(session.account(), key, folder.uidValidity(), gaps);
             }
         }
@@ -105,7 +109,7 @@ public final class ScanFlow {
         UidSet.Builder file = UidSet.builder();
         UidSet.Builder delete = UidSet.builder();
         UidSet.Builder leave = UidSet.builder();
-        Map<Long, String> messageIds = new HashMap<>();
+        Map<Long, Original> originals = new HashMap<>();
         Map<Long, ActionRunner.Upload> uploads = new HashMap<>();
         for (Scored s : batch) {
             if (s == null) continue;
@@ -114,20 +118,22 @@ public final class ScanFlow {
             tally.count(d, settings.deleteSpam());
             switch (d) {
                 case HAM, UNSURE -> leave.add(uid);
-                case DELETE_SPAM -> delete.add(uid);
+                case DELETE_SPAM -> {
+                    delete.add(uid);
+                    originals.put(uid, Original.of(s.message()));
+                }
                 case FILE_SPAM -> {
                     file.add(uid);
-                    String id = MessageIds.messageId(s.message().raw());
-                    if (id != null) messageIds.put(uid, id);
+                    originals.put(uid, Original.of(s.message()));
                     if (s.rewritten() != null) uploads.put(uid, upload(s.message(), s.rewritten()));
                 }
             }
         }
         if (settings.dryRun()) return;
         List<Action> plan = plan(file.build(), delete.build());
-        if (!plan.isEmpty()) runner.perform(folder, Purpose.SCAN, plan, messageIds, uploads);
+        if (!plan.isEmpty()) runner.perform(folder, Purpose.SCAN, plan, originals, uploads);
         UidSet left = leave.build();
-        if (!left.isEmpty()) session.state().addScanned(session.account(), Purpose.SCAN.stateKey(folder.name()), folder.uidValidity(), left);
+        if (!left.isEmpty()) session.state().addScanned(session.account(), Purpose.SCAN.scannedKey(folder.name()), folder.uidValidity(), left);
     }
 
     /** isbg's order: file the spam, mark the originals, send deletions to the trash, then expunge. */
@@ -149,7 +155,7 @@ public final class ScanFlow {
             if (!moved) {
                 Set<String> flags = new LinkedHashSet<>(settings.spamFlags());
                 if (settings.deleteSpam() && !useTrash) flags.add(ActionRunner.DELETED);
-                if (!flags.isEmpty()) plan.add(Action.flag(file, String.join(" ", flags)));
+                if (!flags.isEmpty()) plan.add(Action.flag(file, flags));
                 if (settings.deleteSpam() && useTrash) plan.add(Action.copy(file, settings.trashFolder()));
                 if (flags.contains(ActionRunner.DELETED)) expunge.addAll(file);
             }
@@ -158,7 +164,7 @@ public final class ScanFlow {
             if (useTrash) {
                 plan.add(Action.copy(delete, settings.trashFolder()));
             } else {
-                plan.add(Action.flag(delete, ActionRunner.DELETED));
+                plan.add(Action.flag(delete, Set.of(ActionRunner.DELETED)));
                 expunge.addAll(delete);
             }
         }

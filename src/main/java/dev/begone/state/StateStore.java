@@ -15,11 +15,15 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
@@ -40,7 +44,8 @@ public final class StateStore implements AutoCloseable {
      * Forward migrations; schema version N is reached by running entries 0..N-1. Append only: a released
      * entry is never edited, because state files in the wild were built by it.
      */
-    private static final List<List<String>> MIGRATIONS = List.of(List.of(
+    private static final List<List<String>> MIGRATIONS = List.of(
+        List.of(
             // One row per (account, folder) holding the UIDVALIDITY it belongs to and the UIDs as an IMAP
             // sequence-set: a new UIDVALIDITY replaces the row, so rows of an old numbering cannot linger.
             """
@@ -58,7 +63,39 @@ public final class StateStore implements AutoCloseable {
               folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, uids TEXT NOT NULL, destination TEXT,
               dest_uid_next INTEGER NOT NULL, detail TEXT, step TEXT NOT NULL, dest_uids TEXT NOT NULL,
               created INTEGER NOT NULL)""",
-            "CREATE INDEX journal_by_step ON journal (account, step, id)"));
+            "CREATE INDEX journal_by_step ON journal (account, step, id)"),
+        // Schema 2: the typed journal. Each action's kind and purpose are enums, the target's numbering is taken
+        // before the action, and each message has a row with its fingerprint and, once confirmed, its copy's UID.
+        // Schema-1 entries carry over without message rows or target numbering: recovery cannot prove their copies,
+        // so it copies again (a possible duplicate, never a loss). They form one plan per account (plan 0), so a
+        // failing one stops the ones after it, as schema 1's recovery did.
+        List.of(
+            """
+            CREATE TABLE journal_entry (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, plan INTEGER NOT NULL,
+              purpose TEXT NOT NULL CHECK (purpose IN ('SCAN', 'LEARN_SPAM', 'LEARN_HAM')),
+              kind TEXT NOT NULL CHECK (kind IN ('COPY', 'APPEND', 'MOVE', 'FLAG', 'EXPUNGE')),
+              source TEXT NOT NULL, source_uid_validity INTEGER NOT NULL, uids TEXT NOT NULL,
+              target TEXT, flags TEXT, target_uid_validity INTEGER, target_uid_next INTEGER, reason TEXT,
+              step TEXT NOT NULL CHECK (step IN ('INTENT', 'COPIED', 'DONE', 'ABANDONED')),
+              created INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT)""",
+            "CREATE INDEX journal_entry_by_step ON journal_entry (account, step, id)",
+            """
+            CREATE TABLE journal_message (
+              entry INTEGER NOT NULL REFERENCES journal_entry (id), uid INTEGER NOT NULL,
+              fingerprint TEXT NOT NULL, size INTEGER NOT NULL, message_id TEXT, copy_fingerprint TEXT, dest_uid INTEGER,
+              PRIMARY KEY (entry, uid)) WITHOUT ROWID""",
+            "CREATE INDEX journal_message_by_fingerprint ON journal_message (fingerprint)",
+            """
+            INSERT INTO journal_entry (id, account, plan, purpose, kind, source, source_uid_validity, uids, target, flags,
+                                       step, created)
+            SELECT id, account, 0, purpose, kind, folder, uid_validity, uids,
+                   CASE WHEN kind IN ('COPY', 'APPEND', 'MOVE') THEN destination END,
+                   CASE WHEN kind = 'FLAG' THEN destination END,
+                   step, created
+            FROM (SELECT *, upper(replace(substr(action, 1, instr(action, ' ') - 1), '-', '_')) AS purpose,
+                            upper(substr(action, instr(action, ' ') + 1)) AS kind FROM journal)""",
+            "DROP TABLE journal"));
 
     static final int SCHEMA_VERSION = MIGRATIONS.size();
 
@@ -268,171 +305,380 @@ public final class StateStore implements AutoCloseable {
 
     // ---- journal
 
-    /** Writes the intent of an IMAP action before it is sent; returns the entry's id (step INTENT). */
-    public long beginAction(
-            String account,
-            String action,
-            String folder,
-            long uidValidity,
-            UidSet uids,
-            String destination,
-            long destUidNext,
-            String detail)
-            throws StateException {
-        Instant created = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        // Validates every field the way a read-back entry will be.
-        JournalEntry entry = new JournalEntry(0, account, action, folder, uidValidity, uids, destination,
-                destUidNext, detail, Step.INTENT, UidSet.empty(), created);
-        return inTransaction("write a journal intent", () -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    """
-                    INSERT INTO journal (account, action, folder, uid_validity, uids, destination, dest_uid_next,
-                                         detail, step, dest_uids, created)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)""")) {
-                insert.setString(1, entry.account());
-                insert.setString(2, entry.action());
-                insert.setString(3, entry.folder());
-                insert.setLong(4, entry.uidValidity());
-                insert.setString(5, entry.uids().toString());
-                setNullableString(insert, 6, entry.destination());
-                insert.setLong(7, entry.destUidNext());
-                setNullableString(insert, 8, entry.detail());
-                insert.setString(9, Step.INTENT.name());
-                insert.setLong(10, created.toEpochMilli());
-                insert.executeUpdate();
-            }
+    /**
+     * Writes the intents of one plan, in order, in one transaction (all or none survive a crash); returns their ids.
+     * Every intent must belong to {@code account}.
+     */
+    public List<Long> beginPlan(String account, List<JournalEntry> intents) throws StateException {
+        JournalEntry.requireText(account, "account");
+        if (intents.isEmpty()) throw new IllegalArgumentException("a plan of no actions");
+        for (JournalEntry e : intents) {
+            if (!e.account().equals(account)) throw new IllegalArgumentException("intent of account " + e.account() + " in a plan of " + account);
+        }
+        long created = clock.millis();
+        return inTransaction("write the intents of a plan", () -> {
+            long plan;
             try (Statement st = connection.createStatement();
-                    ResultSet row = st.executeQuery("SELECT last_insert_rowid()")) {
+                    ResultSet row = st.executeQuery("SELECT coalesce(max(plan), 0) + 1 FROM journal_entry")) {
                 row.next();
-                return row.getLong(1);
+                plan = row.getLong(1);
             }
+            List<Long> ids = new ArrayList<>();
+            for (JournalEntry e : intents) {
+                try (PreparedStatement insert = connection.prepareStatement(
+                        """
+                        INSERT INTO journal_entry (account, plan, purpose, kind, source, source_uid_validity, uids, target,
+                                                   flags, target_uid_validity, target_uid_next, reason, step, created)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'INTENT', ?)""")) {
+                    insert.setString(1, account);
+                    insert.setLong(2, plan);
+                    insert.setString(3, e.purpose().name());
+                    insert.setString(4, e.kind().name());
+                    insert.setString(5, e.source());
+                    insert.setLong(6, e.sourceUidValidity());
+                    insert.setString(7, e.uids().toString());
+                    setNullableString(insert, 8, e.target());
+                    setNullableString(insert, 9, e.flags().isEmpty() ? null : String.join(" ", new TreeSet<>(e.flags())));
+                    setNullableLong(insert, 10, e.targetUidValidity());
+                    setNullableLong(insert, 11, e.targetUidNext());
+                    setNullableString(insert, 12, e.reason());
+                    insert.setLong(13, created);
+                    insert.executeUpdate();
+                }
+                long id;
+                try (Statement st = connection.createStatement();
+                        ResultSet row = st.executeQuery("SELECT last_insert_rowid()")) {
+                    row.next();
+                    id = row.getLong(1);
+                }
+                writeMessages(id, e.messages());
+                ids.add(id);
+            }
+            return ids;
         });
     }
 
-    /** The server confirmed the copy; {@code destUids} are the new UIDs it reported (COPYUID), possibly empty. */
-    public void markCopied(long id, UidSet destUids) throws StateException {
-        Objects.requireNonNull(destUids, "destUids == null");
+    /** The server confirmed copies (COPYUID, APPENDUID): source UID to the copy's UID. The step stays. */
+    public void recordCopies(String account, long id, Map<Long, Long> destUidBySource) throws StateException {
+        inTransaction("record the copies of journal entry " + id, () -> {
+            requirePending(account, id);
+            writeDestUids(id, destUidBySource);
+            return null;
+        });
+    }
+
+    /** The server confirmed the copy of every message of the entry; {@code destUidBySource} as far as it said. */
+    public void markCopied(String account, long id, Map<Long, Long> destUidBySource) throws StateException {
         inTransaction("mark journal entry " + id + " copied", () -> {
-            if (stepOf(id) == Step.DONE) throw new StateException("journal entry " + id + " is already done");
-            try (PreparedStatement update =
-                    connection.prepareStatement("UPDATE journal SET step = ?, dest_uids = ? WHERE id = ?")) {
-                update.setString(1, Step.COPIED.name());
-                update.setString(2, destUids.toString());
+            requirePending(account, id);
+            writeDestUids(id, destUidBySource);
+            setStep(id, Step.COPIED);
+            return null;
+        });
+    }
+
+    /**
+     * Before recovery copies again: the target's numbering to search from next time and the messages as they will be
+     * copied now (an APPEND uploads new bytes), so that a crash during recovery can be recovered in turn.
+     */
+    public void reintend(String account, long id, long targetUidValidity, long targetUidNext, List<JournalEntry.Message> messages)
+            throws StateException {
+        inTransaction("rewrite the intent of journal entry " + id, () -> {
+            requirePending(account, id);
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE journal_entry SET target_uid_validity = ?, target_uid_next = ? WHERE id = ?")) {
+                setNullableLong(update, 1, targetUidValidity);
+                setNullableLong(update, 2, targetUidNext);
                 update.setLong(3, id);
+                update.executeUpdate();
+            }
+            writeMessages(id, messages);
+            return null;
+        });
+    }
+
+    /** The action is fully confirmed. Completing a done entry again is a no-op, so replay may repeat it. */
+    public void complete(String account, long id) throws StateException {
+        inTransaction("complete journal entry " + id, () -> {
+            completeNow(account, id);
+            return null;
+        });
+    }
+
+    /**
+     * Completes the entry and records {@code scannedUids} as scanned for its account in one transaction, so that
+     * after a crash "done" and "scanned" can never disagree.
+     */
+    public void completeAndAddScanned(String account, long id, String folder, long uidValidity, UidSet scannedUids)
+            throws StateException {
+        Objects.requireNonNull(scannedUids, "scannedUids == null");
+        inTransaction("complete journal entry " + id + " and record scanned UIDs", () -> {
+            completeNow(account, id);
+            addScannedNow(account, folder, uidValidity, scannedUids);
+            return null;
+        });
+    }
+
+    /**
+     * Records a failed attempt to complete a pending entry. When the entry's plan was written more than
+     * {@code abandonAfter} ago, every pending entry of the plan is abandoned instead, and true returned.
+     */
+    public boolean failed(String account, long id, String error, Duration abandonAfter) throws StateException {
+        JournalEntry.requireText(error, "error");
+        long cutoff = clock.instant().minus(abandonAfter).toEpochMilli();
+        return inTransaction("record a failure of journal entry " + id, () -> {
+            requirePending(account, id);
+            long plan;
+            long created;
+            try (PreparedStatement select = connection.prepareStatement("SELECT plan, created FROM journal_entry WHERE id = ?")) {
+                select.setLong(1, id);
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    plan = row.getLong(1);
+                    created = row.getLong(2);
+                }
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE journal_entry SET attempts = attempts + 1, last_error = ? WHERE id = ?")) {
+                update.setString(1, error);
+                update.setLong(2, id);
+                update.executeUpdate();
+            }
+            if (created >= cutoff) return false;
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE journal_entry SET step = 'ABANDONED' WHERE account = ? AND plan = ? AND step IN ('INTENT', 'COPIED')")) {
+                update.setString(1, account);
+                update.setLong(2, plan);
+                update.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** Gives up on one pending entry that can never complete (its source was renumbered); it stays visible. */
+    public void abandon(String account, long id, String reason) throws StateException {
+        JournalEntry.requireText(reason, "reason");
+        inTransaction("abandon journal entry " + id, () -> {
+            requirePending(account, id);
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE journal_entry SET step = 'ABANDONED', last_error = ? WHERE id = ?")) {
+                update.setString(1, reason);
+                update.setLong(2, id);
                 update.executeUpdate();
             }
             return null;
         });
     }
 
-    /** The action is fully confirmed. Completing a done entry again is a no-op, so replay may repeat it. */
-    public void complete(long id) throws StateException {
-        inTransaction("complete journal entry " + id, () -> {
-            completeNow(id);
-            return null;
+    /** Entries not yet done nor abandoned, oldest first: what the next run must replay. */
+    public List<JournalEntry> pending(String account) throws StateException {
+        return entries("read pending journal entries", "account = ? AND step IN ('INTENT', 'COPIED') ORDER BY id", account);
+    }
+
+    public Optional<JournalEntry> entry(String account, long id) throws StateException {
+        List<JournalEntry> found = entries("read journal entry " + id, "account = ? AND id = " + id, account);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /** Source UIDs of {@code folder} that pending entries still hold: a new plan must not handle them again. */
+    public UidSet pendingUids(String account, String folder, long uidValidity) throws StateException {
+        return inTransaction("read UIDs held by pending journal entries", () -> {
+            UidSet.Builder held = UidSet.builder();
+            try (PreparedStatement select = connection.prepareStatement(
+                    """
+                    SELECT uids FROM journal_entry WHERE account = ? AND source = ? AND source_uid_validity = ?
+                    AND step IN ('INTENT', 'COPIED')""")) {
+                select.setString(1, account);
+                select.setString(2, folder);
+                select.setLong(3, uidValidity);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) held.addAll(UidSet.parse(rows.getString(1)));
+                }
+            }
+            return held.build();
         });
     }
 
     /**
-     * Completes the entry and records {@code scannedUids} as scanned for the entry's account in one
-     * transaction, so that after a crash "done" and "scanned" can never disagree.
+     * Copies into {@code target} that finished entries (done, or abandoned after copying some) may have made of
+     * messages with these fingerprints, oldest first, by fingerprint; fingerprints never filed there are absent. The
+     * caller checks that each copy is really there.
      */
-    public void completeAndAddScanned(long id, String folder, long uidValidity, UidSet scannedUids)
-            throws StateException {
-        Objects.requireNonNull(scannedUids, "scannedUids == null");
-        inTransaction("complete journal entry " + id + " and record scanned UIDs", () -> {
-            String account = completeNow(id);
-            addScannedNow(account, folder, uidValidity, scannedUids);
-            return null;
-        });
-    }
-
-    /** Entries not yet DONE, oldest first: what the next run must replay. */
-    public List<JournalEntry> pending(String account) throws StateException {
-        return inTransaction("read pending journal entries", () -> {
+    public Map<String, List<FiledCopy>> filedCopies(String account, String target, Set<String> fingerprints) throws StateException {
+        return inTransaction("read filed copies", () -> {
+            Map<String, List<FiledCopy>> out = new HashMap<>();
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT * FROM journal WHERE account = ? AND step <> 'DONE' ORDER BY id")) {
-                select.setString(1, account);
-                try (ResultSet rows = select.executeQuery()) {
-                    List<JournalEntry> out = new ArrayList<>();
-                    while (rows.next()) out.add(entryFrom(rows));
-                    return out;
+                    """
+                    SELECT e.target_uid_validity, m.dest_uid, m.copy_fingerprint, m.message_id
+                    FROM journal_message m JOIN journal_entry e ON e.id = m.entry
+                    WHERE m.fingerprint = ? AND e.account = ? AND e.target = ? AND e.step IN ('DONE', 'ABANDONED')
+                    AND e.kind IN ('COPY', 'APPEND', 'MOVE') AND m.copy_fingerprint IS NOT NULL
+                    ORDER BY e.id, m.uid""")) {
+                for (String fingerprint : fingerprints) {
+                    select.setString(1, fingerprint);
+                    select.setString(2, account);
+                    select.setString(3, target);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            out.computeIfAbsent(fingerprint, f -> new ArrayList<>()).add(
+                                    new FiledCopy(target, rows.getLong(1), rows.getLong(2), rows.getString(3), rows.getString(4)));
+                        }
+                    }
                 }
             }
+            return out;
         });
     }
 
-    public Optional<JournalEntry> entry(long id) throws StateException {
-        return inTransaction("read journal entry " + id, () -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT * FROM journal WHERE id = ?")) {
-                select.setLong(1, id);
-                try (ResultSet row = select.executeQuery()) {
-                    return row.next() ? Optional.of(entryFrom(row)) : Optional.<JournalEntry>empty();
-                }
-            }
-        });
-    }
-
-    /** Deletes DONE entries created more than {@code olderThan} ago; pending ones are never pruned. */
-    public int pruneJournal(Duration olderThan) throws StateException {
+    /** Deletes this account's DONE entries created more than {@code olderThan} ago; pending and abandoned ones stay. */
+    public int pruneJournal(String account, Duration olderThan) throws StateException {
+        JournalEntry.requireText(account, "account");
         if (olderThan.isNegative()) throw new IllegalArgumentException("olderThan is negative: " + olderThan);
         long cutoff = clock.instant().minus(olderThan).toEpochMilli();
         return inTransaction("prune the journal", () -> {
-            try (PreparedStatement delete =
-                    connection.prepareStatement("DELETE FROM journal WHERE step = 'DONE' AND created < ?")) {
-                delete.setLong(1, cutoff);
+            String which = "SELECT id FROM journal_entry WHERE account = ? AND step = 'DONE' AND created < ?";
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM journal_message WHERE entry IN (" + which + ")")) {
+                delete.setString(1, account);
+                delete.setLong(2, cutoff);
+                delete.executeUpdate();
+            }
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM journal_entry WHERE id IN (" + which + ")")) {
+                delete.setString(1, account);
+                delete.setLong(2, cutoff);
                 return delete.executeUpdate();
             }
         });
     }
 
-    /** Marks the entry DONE and returns its account. */
-    private String completeNow(long id) throws SQLException, StateException {
-        String account = accountOf(id);
-        try (PreparedStatement update = connection.prepareStatement("UPDATE journal SET step = 'DONE' WHERE id = ?")) {
-            update.setLong(1, id);
-            update.executeUpdate();
-        }
-        return account;
+    private List<JournalEntry> entries(String what, String where, String account) throws StateException {
+        JournalEntry.requireText(account, "account");
+        return inTransaction(what, () -> {
+            List<JournalEntry> out = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT * FROM journal_entry WHERE " + where)) {
+                select.setString(1, account);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) out.add(entryFrom(rows, List.of()));
+                }
+            }
+            List<JournalEntry> withMessages = new ArrayList<>(out.size());
+            for (JournalEntry e : out) {
+                withMessages.add(new JournalEntry(e.id(), e.account(), e.plan(), e.purpose(), e.kind(), e.source(),
+                        e.sourceUidValidity(), e.uids(), e.target(), e.flags(), e.targetUidValidity(), e.targetUidNext(),
+                        messagesOf(e.id()), e.reason(), e.step(), e.created(), e.attempts(), e.lastError()));
+            }
+            return withMessages;
+        });
     }
 
-    private Step stepOf(long id) throws SQLException, StateException {
-        return Step.valueOf(journalColumn(id, "step"));
-    }
-
-    private String accountOf(long id) throws SQLException, StateException {
-        return journalColumn(id, "account");
-    }
-
-    private String journalColumn(long id, String column) throws SQLException, StateException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + column + " FROM journal WHERE id = ?")) {
+    private List<JournalEntry.Message> messagesOf(long id) throws SQLException {
+        List<JournalEntry.Message> out = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT uid, fingerprint, size, message_id, copy_fingerprint, dest_uid FROM journal_message WHERE entry = ? ORDER BY uid")) {
             select.setLong(1, id);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) throw new StateException("no journal entry " + id + " in " + file);
-                return row.getString(1);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    out.add(new JournalEntry.Message(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getString(4),
+                            rows.getString(5), rows.getLong(6)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private void writeMessages(long id, List<JournalEntry.Message> messages) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement(
+                """
+                INSERT INTO journal_message (entry, uid, fingerprint, size, message_id, copy_fingerprint, dest_uid)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (entry, uid) DO UPDATE SET fingerprint = excluded.fingerprint, size = excluded.size,
+                  message_id = excluded.message_id, copy_fingerprint = excluded.copy_fingerprint, dest_uid = excluded.dest_uid""")) {
+            for (JournalEntry.Message m : messages) {
+                upsert.setLong(1, id);
+                upsert.setLong(2, m.uid());
+                upsert.setString(3, m.fingerprint());
+                upsert.setLong(4, m.size());
+                setNullableString(upsert, 5, m.messageId());
+                setNullableString(upsert, 6, m.copyFingerprint());
+                setNullableLong(upsert, 7, m.destUid());
+                upsert.executeUpdate();
             }
         }
     }
 
-    private static JournalEntry entryFrom(ResultSet row) throws SQLException {
+    private void writeDestUids(long id, Map<Long, Long> destUidBySource) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE journal_message SET dest_uid = ? WHERE entry = ? AND uid = ?")) {
+            for (Map.Entry<Long, Long> e : destUidBySource.entrySet()) {
+                update.setLong(1, e.getValue());
+                update.setLong(2, id);
+                update.setLong(3, e.getKey());
+                update.executeUpdate();
+            }
+        }
+    }
+
+    private void completeNow(String account, long id) throws SQLException, StateException {
+        if (stepOf(account, id) == Step.ABANDONED) throw new StateException("journal entry " + id + " was abandoned");
+        setStep(id, Step.DONE);
+    }
+
+    private void requirePending(String account, long id) throws SQLException, StateException {
+        Step step = stepOf(account, id);
+        if (!step.pending()) throw new StateException("journal entry " + id + " is already " + step.name().toLowerCase(Locale.ROOT));
+    }
+
+    private void setStep(long id, Step step) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE journal_entry SET step = ? WHERE id = ?")) {
+            update.setString(1, step.name());
+            update.setLong(2, id);
+            update.executeUpdate();
+        }
+    }
+
+    /** The entry's step; an entry of another account is as absent as one that never existed. */
+    private Step stepOf(String account, long id) throws SQLException, StateException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT step FROM journal_entry WHERE id = ? AND account = ?")) {
+            select.setLong(1, id);
+            select.setString(2, account);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) throw new StateException("no journal entry " + id + " of " + account + " in " + file);
+                return Step.valueOf(row.getString(1));
+            }
+        }
+    }
+
+    private static JournalEntry entryFrom(ResultSet row, List<JournalEntry.Message> messages) throws SQLException {
+        String flags = row.getString("flags");
+        String lastError = row.getString("last_error");
         return new JournalEntry(
                 row.getLong("id"),
                 row.getString("account"),
-                row.getString("action"),
-                row.getString("folder"),
-                row.getLong("uid_validity"),
+                row.getLong("plan"),
+                Purpose.valueOf(row.getString("purpose")),
+                ActionKind.valueOf(row.getString("kind")),
+                row.getString("source"),
+                row.getLong("source_uid_validity"),
                 UidSet.parse(row.getString("uids")),
-                row.getString("destination"),
-                row.getLong("dest_uid_next"),
-                row.getString("detail"),
+                row.getString("target"),
+                flags == null ? Set.of() : Set.of(flags.split(" ")),
+                row.getLong("target_uid_validity"),
+                row.getLong("target_uid_next"),
+                messages,
+                row.getString("reason"),
                 Step.valueOf(row.getString("step")),
-                UidSet.parse(row.getString("dest_uids")),
-                Instant.ofEpochMilli(row.getLong("created")));
+                Instant.ofEpochMilli(row.getLong("created")),
+                row.getInt("attempts"),
+                lastError);
     }
 
     private static void setNullableString(PreparedStatement st, int index, String value) throws SQLException {
         if (value == null) st.setNull(index, Types.VARCHAR);
         else st.setString(index, value);
+    }
+
+    /** 0 stands for "unknown" in the records and is stored as NULL. */
+    private static void setNullableLong(PreparedStatement st, int index, long value) throws SQLException {
+        if (value == 0) st.setNull(index, Types.INTEGER);
+        else st.setLong(index, value);
     }
 
     // ---- plumbing

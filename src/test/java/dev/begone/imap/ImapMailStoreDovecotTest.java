@@ -352,6 +352,47 @@ class ImapMailStoreDovecotTest {
     }
 
     @Test
+    void statusTellsWhereTheNextCopiesWillLandWithoutSelectingTheFolder(TestInfo info) throws Exception {
+        String folder = folderFor(info);
+        try (MailStore store = ImapMailStore.connect(plainAlice())) {
+            store.create(folder);
+            long first = store.append(folder, message("s1@example.com", "one"), Set.of(), null);
+            FolderStatus before = store.status(folder);
+            long second = store.append(folder, message("s2@example.com", "two"), Set.of(), null);
+            assertEquals(second, before.uidNext(), "the next message gets the UIDNEXT STATUS reported");
+            assertTrue(second > first);
+            try (MailStore.OpenFolder f = store.open(folder, true)) {
+                assertEquals(f.uidValidity(), before.uidValidity());
+                assertEquals(new FolderStatus(f.uidValidity(), second + 1), store.status(folder),
+                        "STATUS works while another folder (this one, even) is open");
+            }
+        }
+    }
+
+    @Test
+    void aFolderThatIsGoneIsARefusalNotALostConnection(TestInfo info) throws Exception {
+        try (MailStore store = ImapMailStore.connect(plainAlice())) {
+            String gone = folderFor(info) + "-never-created";
+            MailStoreException status = assertThrows(MailStoreException.class, () -> store.status(gone));
+            assertTrue(status.refused(), status.getMessage());
+            MailStoreException open = assertThrows(MailStoreException.class, () -> store.open(gone, false));
+            assertTrue(open.refused(), open.getMessage());
+        }
+    }
+
+    @Test
+    void aDroppedConnectionIsNoRefusal(TestInfo info) throws Exception {
+        try (FaultProxy proxy = FaultProxy.start(plain.imapPort(), FaultProxy.Policy.pass());
+                MailStore store = ImapMailStore.connect(new ImapSettings("127.0.0.1", proxy.port(), "alice",
+                        Secret.of("alicepw"), TlsMode.STARTTLS, true, null, false, java.time.Duration.ofSeconds(20),
+                        null))) {
+            proxy.policy(FaultProxy.Policy.dropWhenClientSends("STATUS"));
+            MailStoreException e = assertThrows(MailStoreException.class, () -> store.status("INBOX"));
+            assertFalse(e.refused(), e.getMessage());
+        }
+    }
+
+    @Test
     void dovecotWithoutMoveIsReportedSo() throws Exception {
         try (MailStore store = ImapMailStore.connect(plainAlice())) {
             assertFalse(store.supportsMove(), store.capabilities().toString());

@@ -20,8 +20,7 @@ public final class StateChild {
         switch (args[0]) {
             case "begin-and-halt" -> {
                 StateStore store = StateStore.open(Path.of(args[1]));
-                long id = store.beginAction(
-                        args[2], "move", "INBOX", 7, UidSet.range(10, 20), "Spam", 300, "<a@example.org>\n<b@example.org>");
+                long id = store.beginPlan(args[2], StateStoreTest.copyFlagExpunge(args[2], UidSet.range(10, 20))).get(0);
                 System.out.println("BEGUN " + id);
                 System.out.flush();
                 Runtime.getRuntime().halt(HALTED);

@@ -22,7 +22,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -146,32 +148,88 @@ class StateStoreTest {
         }
     }
 
+    static final String FP_A = "a".repeat(64);
+    static final String FP_B = "b".repeat(64);
+
+    /** A plan as a scan with --delete writes it: copy to Spam, mark the originals \Deleted, expunge them. */
+    static List<JournalEntry> copyFlagExpunge(String account, UidSet uids) {
+        List<JournalEntry.Message> copies = new ArrayList<>();
+        List<JournalEntry.Message> plain = new ArrayList<>();
+        uids.forEach(uid -> {
+            copies.add(new JournalEntry.Message(uid, FP_A, 100 + uid, "<m" + uid + "@x>", FP_A, 0));
+            plain.add(new JournalEntry.Message(uid, FP_A, 100 + uid, "<m" + uid + "@x>", null, 0));
+        });
+        return List.of(
+                JournalEntry.intent(account, Purpose.SCAN, ActionKind.COPY, "INBOX", 7, uids, "Spam", Set.of(), 3, 300, copies, null),
+                JournalEntry.intent(account, Purpose.SCAN, ActionKind.FLAG, "INBOX", 7, uids, null, Set.of("\\Deleted"), 0, 0, plain, null),
+                JournalEntry.intent(account, Purpose.SCAN, ActionKind.EXPUNGE, "INBOX", 7, uids, null, Set.of(), 0, 0, plain, null));
+    }
+
     @Test
-    void journalEntryWalksFromIntentThroughCopiedToDone() throws Exception {
+    void journalEntryWalksFromIntentThroughCopiedToDoneWithItsTypedFields() throws Exception {
         Instant t0 = Instant.parse("2025-03-01T10:00:00.123Z");
         MutableClock clock = new MutableClock(t0);
         try (StateStore store = StateStore.open(db(), clock)) {
-            long id = store.beginAction(ALICE, "move", "INBOX", 7, UidSet.parse("10:12"), "Spam", 300, "<a@x>\n<b@x>");
-            long other = store.beginAction(ALICE, "flag", "INBOX", 7, UidSet.of(13), null, 0, null);
-            JournalEntry intent = new JournalEntry(id, ALICE, "move", "INBOX", 7, UidSet.parse("10:12"), "Spam", 300,
-                    "<a@x>\n<b@x>", Step.INTENT, UidSet.empty(), t0);
-            assertEquals(List.of(intent, new JournalEntry(other, ALICE, "flag", "INBOX", 7, UidSet.of(13), null, 0,
-                    null, Step.INTENT, UidSet.empty(), t0)), store.pending(ALICE));
+            List<Long> ids = store.beginPlan(ALICE, copyFlagExpunge(ALICE, UidSet.parse("10:11")));
+            long copy = ids.get(0);
+            List<JournalEntry> pending = store.pending(ALICE);
+            assertEquals(ids, pending.stream().map(JournalEntry::id).toList());
+            assertEquals(1, pending.stream().map(JournalEntry::plan).distinct().count(), "one plan");
+            JournalEntry intent = pending.get(0);
+            assertEquals(new JournalEntry(copy, ALICE, intent.plan(), Purpose.SCAN, ActionKind.COPY, "INBOX", 7,
+                    UidSet.parse("10:11"), "Spam", Set.of(), 3, 300,
+                    List.of(new JournalEntry.Message(10, FP_A, 110, "<m10@x>", FP_A, 0),
+                            new JournalEntry.Message(11, FP_A, 111, "<m11@x>", FP_A, 0)),
+                    null, Step.INTENT, t0, 0, null), intent);
+            assertEquals(Set.of("\\Deleted"), pending.get(1).flags());
             assertEquals(List.of(), store.pending(BOB));
 
-            store.markCopied(id, UidSet.parse("300:302"));
-            assertEquals(new JournalEntry(id, ALICE, "move", "INBOX", 7, UidSet.parse("10:12"), "Spam", 300,
-                    "<a@x>\n<b@x>", Step.COPIED, UidSet.parse("300:302"), t0), store.pending(ALICE).get(0));
+            store.markCopied(ALICE, copy, Map.of(10L, 300L, 11L, 301L));
+            JournalEntry copied = store.pending(ALICE).get(0);
+            assertEquals(Step.COPIED, copied.step());
+            assertEquals(List.of(300L, 301L), copied.messages().stream().map(JournalEntry.Message::destUid).toList());
 
-            store.complete(id);
-            store.complete(id);
-            assertEquals(List.of(other), store.pending(ALICE).stream().map(JournalEntry::id).toList());
-            assertEquals(Step.DONE, store.entry(id).orElseThrow().step(), "done entries stay for undo");
+            store.complete(ALICE, copy);
+            store.complete(ALICE, copy);
+            assertEquals(ids.subList(1, 3), store.pending(ALICE).stream().map(JournalEntry::id).toList());
+            assertEquals(Step.DONE, store.entry(ALICE, copy).orElseThrow().step(), "done entries stay for undo");
 
-            StateException late = assertThrows(StateException.class, () -> store.markCopied(id, UidSet.of(1)));
-            assertEquals("journal entry " + id + " is already done", late.getMessage());
-            StateException unknown = assertThrows(StateException.class, () -> store.complete(999));
-            assertEquals("no journal entry 999 in " + db().toAbsolutePath(), unknown.getMessage());
+            StateException late = assertThrows(StateException.class, () -> store.markCopied(ALICE, copy, Map.of()));
+            assertEquals("journal entry " + copy + " is already done", late.getMessage());
+            StateException unknown = assertThrows(StateException.class, () -> store.complete(ALICE, 999));
+            assertEquals("no journal entry 999 of " + ALICE + " in " + db().toAbsolutePath(), unknown.getMessage());
+        }
+    }
+
+    @Test
+    void callsByEntryIdAndPruningStayWithinTheirAccount() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
+        try (StateStore store = StateStore.open(db(), clock)) {
+            long alices = store.beginPlan(ALICE, copyFlagExpunge(ALICE, UidSet.of(1))).get(0);
+            long bobs = store.beginPlan(BOB, copyFlagExpunge(BOB, UidSet.of(1))).get(0);
+            store.complete(BOB, bobs);
+
+            assertThrows(StateException.class, () -> store.complete(BOB, alices));
+            assertThrows(StateException.class, () -> store.markCopied(BOB, alices, Map.of()));
+            assertThrows(StateException.class, () -> store.failed(BOB, alices, "NO", Duration.ofDays(7)));
+            assertEquals(Optional.empty(), store.entry(BOB, alices));
+            assertEquals(Step.INTENT, store.entry(ALICE, alices).orElseThrow().step());
+
+            store.complete(ALICE, alices);
+            clock.advance(Duration.ofDays(40));
+            assertEquals(1, store.pruneJournal(ALICE, Duration.ofDays(30)));
+            assertTrue(store.entry(BOB, bobs).isPresent(), "pruning one account leaves another's journal alone");
+        }
+    }
+
+    @Test
+    void theIntentsOfAPlanAreWrittenAllOrNone() throws Exception {
+        try (StateStore store = StateStore.open(db())) {
+            rawExec("CREATE TRIGGER fail_expunge BEFORE INSERT ON journal_entry WHEN NEW.kind = 'EXPUNGE' "
+                    + "BEGIN SELECT RAISE(ABORT, 'disk gone'); END");
+            assertThrows(StateException.class, () -> store.beginPlan(ALICE, copyFlagExpunge(ALICE, UidSet.of(5))));
+            assertEquals(List.of(), store.pending(ALICE), "no copy or flag intent without the expunge intent");
+            assertEquals(List.of("0"), rawRows("SELECT count(*) FROM journal_message"));
         }
     }
 
@@ -184,13 +242,14 @@ class StateStoreTest {
         }
         try (StateStore store = StateStore.open(db())) {
             List<JournalEntry> pending = store.pending(ALICE);
-            assertEquals(1, pending.size());
+            assertEquals(3, pending.size());
             JournalEntry e = pending.get(0);
             assertEquals(id, e.id());
             assertEquals(Step.INTENT, e.step());
-            assertEquals("move INBOX 7 10:20 Spam 300", String.join(" ", e.action(), e.folder(),
-                    Long.toString(e.uidValidity()), e.uids().toString(), e.destination(), Long.toString(e.destUidNext())));
-            assertEquals("<a@example.org>\n<b@example.org>", e.detail());
+            assertEquals("COPY INBOX 7 10:20 Spam 3 300", String.join(" ", e.kind().name(), e.source(),
+                    Long.toString(e.sourceUidValidity()), e.uids().toString(), e.target(), Long.toString(e.targetUidValidity()),
+                    Long.toString(e.targetUidNext())));
+            assertEquals(11, e.messages().size());
         }
     }
 
@@ -198,25 +257,25 @@ class StateStoreTest {
     void completeAndAddScannedIsAtomic() throws Exception {
         try (StateStore store = StateStore.open(db())) {
             store.addScanned(ALICE, "INBOX", 7, UidSet.range(1, 9));
-            long id = store.beginAction(ALICE, "move", "INBOX", 7, UidSet.range(10, 12), "Spam", 0, null);
+            long id = store.beginPlan(ALICE, copyFlagExpunge(ALICE, UidSet.range(10, 12))).get(0);
 
             // The scanned write fails after the journal row was already updated in the transaction.
             rawExec("CREATE TRIGGER fail_scanned BEFORE UPDATE ON scanned BEGIN SELECT RAISE(ABORT, 'disk gone'); END");
             StateException e = assertThrows(StateException.class,
-                    () -> store.completeAndAddScanned(id, "INBOX", 7, UidSet.range(10, 12)));
+                    () -> store.completeAndAddScanned(ALICE, id, "INBOX", 7, UidSet.range(10, 12)));
             assertTrue(e.getMessage().contains("disk gone"), e.getMessage());
-            assertEquals(Step.INTENT, store.entry(id).orElseThrow().step(), "journal step rolled back");
+            assertEquals(Step.INTENT, store.entry(ALICE, id).orElseThrow().step(), "journal step rolled back");
             assertEquals("1:9", store.scanned(ALICE, "INBOX", 7).toString());
             rawExec("DROP TRIGGER fail_scanned");
 
             // And the other way round: the journal update fails, so nothing is recorded as scanned.
-            rawExec("CREATE TRIGGER fail_journal BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'disk gone'); END");
-            assertThrows(StateException.class, () -> store.completeAndAddScanned(id, "INBOX", 7, UidSet.range(10, 12)));
+            rawExec("CREATE TRIGGER fail_journal BEFORE UPDATE ON journal_entry BEGIN SELECT RAISE(ABORT, 'disk gone'); END");
+            assertThrows(StateException.class, () -> store.completeAndAddScanned(ALICE, id, "INBOX", 7, UidSet.range(10, 12)));
             assertEquals("1:9", store.scanned(ALICE, "INBOX", 7).toString());
             rawExec("DROP TRIGGER fail_journal");
 
-            store.completeAndAddScanned(id, "INBOX", 7, UidSet.range(10, 12));
-            assertEquals(Step.DONE, store.entry(id).orElseThrow().step());
+            store.completeAndAddScanned(ALICE, id, "INBOX", 7, UidSet.range(10, 12));
+            assertEquals(Step.DONE, store.entry(ALICE, id).orElseThrow().step());
             assertEquals("1:12", store.scanned(ALICE, "INBOX", 7).toString());
         }
     }
@@ -225,19 +284,101 @@ class StateStoreTest {
     void pruneJournalDropsOnlyOldDoneEntries() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
         try (StateStore store = StateStore.open(db(), clock)) {
-            long oldDone = store.beginAction(ALICE, "delete", "Spam", 3, UidSet.of(1), null, 0, null);
-            store.complete(oldDone);
-            long oldPending = store.beginAction(ALICE, "move", "INBOX", 7, UidSet.of(2), "Spam", 0, null);
+            List<Long> old = store.beginPlan(ALICE, copyFlagExpunge(ALICE, UidSet.of(1)));
+            store.complete(ALICE, old.get(0));
             clock.advance(Duration.ofDays(40));
-            long recentDone = store.beginAction(ALICE, "flag", "INBOX", 7, UidSet.of(3), null, 0, null);
-            store.complete(recentDone);
+            long recentDone = store.beginPlan(ALICE, copyFlagExpunge(ALICE, UidSet.of(3))).get(0);
+            store.complete(ALICE, recentDone);
 
-            assertEquals(1, store.pruneJournal(Duration.ofDays(30)));
+            assertEquals(1, store.pruneJournal(ALICE, Duration.ofDays(30)));
 
-            assertEquals(Optional.empty(), store.entry(oldDone));
-            assertTrue(store.entry(oldPending).isPresent(), "pending entries are never pruned");
-            assertTrue(store.entry(recentDone).isPresent());
+            assertEquals(Optional.empty(), store.entry(ALICE, old.get(0)));
+            assertTrue(store.entry(ALICE, old.get(1)).isPresent(), "pending entries are never pruned");
+            assertTrue(store.entry(ALICE, recentDone).isPresent());
+            assertEquals(List.of("5"), rawRows("SELECT count(*) FROM journal_message"), "the pruned entry's messages went with it");
         }
+    }
+
+    @Test
+    void aPlanThatKeepsFailingIsAbandonedSevenDaysAfterItWasWrittenAndStaysVisible() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
+        try (StateStore store = StateStore.open(db(), clock)) {
+            List<Long> ids = store.beginPlan(ALICE, copyFlagExpunge(ALICE, UidSet.of(4)));
+            clock.advance(Duration.ofDays(6));
+            assertFalse(store.failed(ALICE, ids.get(0), "NO [OVERQUOTA] quota exceeded", Duration.ofDays(7)));
+            assertEquals(3, store.pending(ALICE).size());
+            assertEquals(UidSet.of(4), store.pendingUids(ALICE, "INBOX", 7), "the plan still holds its messages");
+
+            clock.advance(Duration.ofDays(1).plusSeconds(1));
+            assertTrue(store.failed(ALICE, ids.get(0), "NO [OVERQUOTA] quota exceeded", Duration.ofDays(7)));
+            assertEquals(List.of(), store.pending(ALICE));
+            assertEquals(UidSet.empty(), store.pendingUids(ALICE, "INBOX", 7));
+            JournalEntry abandoned = store.entry(ALICE, ids.get(0)).orElseThrow();
+            assertEquals(Step.ABANDONED, abandoned.step());
+            assertEquals(2, abandoned.attempts());
+            assertEquals("NO [OVERQUOTA] quota exceeded", abandoned.lastError());
+            assertEquals(Step.ABANDONED, store.entry(ALICE, ids.get(2)).orElseThrow().step(), "the expunge is abandoned with it");
+
+            store.pruneJournal(ALICE, Duration.ZERO);
+            assertTrue(store.entry(ALICE, ids.get(0)).isPresent(), "abandoned entries are never pruned");
+        }
+    }
+
+    @Test
+    void completedCopiesAreFoundByTheOriginalsFingerprint() throws Exception {
+        try (StateStore store = StateStore.open(db())) {
+            List<Long> ids = store.beginPlan(ALICE, List.of(JournalEntry.intent(ALICE, Purpose.SCAN, ActionKind.APPEND,
+                    "INBOX", 7, UidSet.of(1, 2), "Spam", Set.of(), 3, 40,
+                    List.of(new JournalEntry.Message(1, FP_A, 10, "<a@x>", FP_B, 0),
+                            new JournalEntry.Message(2, FP_B, 10, null, FP_A, 0)), "score 12.5")));
+            assertEquals(Map.of(), store.filedCopies(ALICE, "Spam", Set.of(FP_A)), "not before the entry completed");
+            store.recordCopies(ALICE, ids.get(0), Map.of(1L, 40L));
+            store.complete(ALICE, ids.get(0));
+
+            assertEquals(Map.of(FP_A, List.of(new FiledCopy("Spam", 3, 40, FP_B, "<a@x>"))),
+                    store.filedCopies(ALICE, "Spam", Set.of(FP_A)));
+            assertEquals(List.of(new FiledCopy("Spam", 3, 0, FP_A, null)), store.filedCopies(ALICE, "Spam", Set.of(FP_B)).get(FP_B));
+            assertEquals(Map.of(), store.filedCopies(ALICE, "Trash", Set.of(FP_A)));
+            assertEquals(Map.of(), store.filedCopies(BOB, "Spam", Set.of(FP_A)));
+            assertEquals("score 12.5", store.entry(ALICE, ids.get(0)).orElseThrow().reason());
+        }
+    }
+
+    @Test
+    void schemaOneJournalMigratesKeepingPendingEntriesInOnePlan() throws Exception {
+        rawExec("""
+                CREATE TABLE journal (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, action TEXT NOT NULL,
+                  folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, uids TEXT NOT NULL, destination TEXT,
+                  dest_uid_next INTEGER NOT NULL, detail TEXT, step TEXT NOT NULL, dest_uids TEXT NOT NULL,
+                  created INTEGER NOT NULL)""");
+        rawExec("""
+                INSERT INTO journal (account, action, folder, uid_validity, uids, destination, dest_uid_next, detail, step,
+                                     dest_uids, created)
+                VALUES ('%1$s', 'scan copy', 'INBOX', 7, '1:2', 'Spam', 0, '1\t<a@x>', 'COPIED', '5:6', 1000),
+                       ('%1$s', 'scan flag', 'INBOX', 7, '1:2', '\\Deleted \\Flagged', 0, NULL, 'INTENT', '', 1000),
+                       ('%1$s', 'learn-ham move', 'Learn', 9, '3', 'INBOX', 0, NULL, 'INTENT', '', 1000),
+                       ('%1$s', 'scan expunge', 'INBOX', 7, '8', NULL, 0, NULL, 'DONE', '', 900)""".formatted(ALICE));
+        rawExec("CREATE TABLE scanned (account TEXT NOT NULL, folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, "
+                + "uids TEXT NOT NULL, PRIMARY KEY (account, folder)) WITHOUT ROWID");
+        rawExec("CREATE TABLE learned (account TEXT NOT NULL, message_key TEXT NOT NULL, classifier TEXT NOT NULL, "
+                + "label TEXT NOT NULL, learned_at INTEGER NOT NULL, PRIMARY KEY (account, message_key, classifier)) WITHOUT ROWID");
+        rawExec("PRAGMA application_id = " + 0x42474F4E);
+        rawExec("PRAGMA user_version = 1");
+
+        try (StateStore store = StateStore.open(db())) {
+            List<JournalEntry> pending = store.pending(ALICE);
+            assertEquals(List.of(ActionKind.COPY, ActionKind.FLAG, ActionKind.MOVE), pending.stream().map(JournalEntry::kind).toList());
+            assertEquals(1, pending.stream().map(JournalEntry::plan).distinct().count(), "a failure stops the ones after it");
+            assertEquals(Step.COPIED, pending.get(0).step());
+            assertEquals(Set.of("\\Deleted", "\\Flagged"), pending.get(1).flags());
+            assertEquals(null, pending.get(1).target());
+            assertEquals(Purpose.LEARN_HAM, pending.get(2).purpose());
+            assertEquals("INBOX", pending.get(2).target());
+            assertEquals(0, pending.get(2).targetUidNext(), "schema 1 never knew UIDNEXT: its copies cannot be proven");
+            assertEquals(List.of(), pending.get(2).messages());
+        }
+        assertEquals(List.of("0"), rawRows("SELECT count(*) FROM sqlite_master WHERE name = 'journal'"));
     }
 
     @Test

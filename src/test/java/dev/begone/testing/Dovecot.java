@@ -236,6 +236,19 @@ public final class Dovecot extends ServerProcess {
         }
     }
 
+    /** Deletes {@code folder} and every message in it, as a user's mail client would. */
+    public void deleteFolder(String user, String folder) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), imapPort)) {
+            s.setSoTimeout(30_000);
+            InputStream in = s.getInputStream();
+            OutputStream out = new BufferedOutputStream(s.getOutputStream());
+            readLine(in);
+            exchange(in, out, "a LOGIN " + quote(user) + " " + quote(PASSWORDS.get(user)), true);
+            exchange(in, out, "d DELETE " + quote(BASE64MailboxEncoder.encode(folder)), true);
+            exchange(in, out, "z LOGOUT", false);
+        }
+    }
+
     private static void exchange(InputStream in, OutputStream out, String command, boolean mustSucceed)
             throws IOException {
         exchange(in, out, command, mustSucceed, command.substring(0, command.indexOf(' ')));
