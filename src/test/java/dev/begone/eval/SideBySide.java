@@ -59,7 +59,7 @@ public final class SideBySide {
     }
 
     /** A classifier backed by a fresh server (or word list) that lives exactly as long as the classifier. */
-    private static Classifier fresh(String name) throws Exception {
+    static Classifier fresh(String name) throws Exception {
         Path work = Files.createTempDirectory("begone-side-by-side-");
         Callable<Classifier> start = switch (name) {
             case "bogofilter" -> () -> new BogofilterClassifier(Files.createDirectories(work.resolve("bogofilter")));

@@ -189,6 +189,11 @@ public final class BuiltinClassifier implements Classifier {
         return LearnResult.LEARNED;
     }
 
+    /** Bytes the weights, AdaGrad sums and counts take in memory: fixed by the options' hash bits, not by use. */
+    public long memoryBytes() {
+        return 4L * model.length + 4L * counts.length;
+    }
+
     /** How many messages of each class the model has learned. */
     public long learned(Label label) {
         return label == Label.SPAM ? spamLearned : hamLearned;
