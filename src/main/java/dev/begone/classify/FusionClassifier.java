@@ -6,20 +6,53 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Combines classifiers by averaging their log-odds, which beat every single filter in the TREC spam track.
+ * Combines classifiers by online stacking: a small logistic regression over the members' log-odds, taught by the
+ * same feedback that teaches the members. Members speak different scales (SpamAssassin points, Rspamd points, the
+ * built-in's calibrated log-odds); a plain average let the wider, weaker one drag the fused ranking down
+ * (rspamd+builtin 1-ROCA% 0.20 against the built-in's 0.057 alone). The regression learns how far to trust each
+ * member, and its output is a probability again, so one band applies whatever the members are.
  *
- * <p>Members that are UNSURE (e.g. an untrained model) are left out of the mean, so they neither drag a confident
- * member towards zero nor vote. When every member is UNSURE the fusion is UNSURE too, and its log-odds are the mean
- * over all members (still useful for ranking). Otherwise the outcome is SPAM when the mean is above zero.
- * The fused score is that mean as a probability in percent, against a threshold of 50.
+ * <p>Until its first lesson it is the plain mean of the log-odds of the members that are sure (of all when none
+ * is), as averaging was. The regression starts from equal weights, each with its own AdaGrad step, and takes
+ * every member's log-odds, UNSURE or not: leaving out the built-in while it abstained took rspamd+builtin's
+ * 1-ROCA% by date from 0.054 to 0.101, since an abstaining model's score still ranks. When every member is
+ * UNSURE the fusion is UNSURE too. Otherwise the outcome is SPAM above
+ * {@link #SPAM_PROBABILITY}, HAM at or below {@link #HAM_PROBABILITY}, UNSURE between, as for the built-in
+ * classifier. The fused score is the probability in percent, against a threshold of 98.
+ *
+ * <p>Thread safety: {@link #classify} reads the weights without a lock (a stale weight only shifts a score by one
+ * step); {@link #learn} serialises the update.
  */
 public final class FusionClassifier implements Classifier {
-    private static final double THRESHOLD_PERCENT = 50;
+    static final double SPAM_PROBABILITY = 0.98;
+    static final double HAM_PROBABILITY = 0.5;
+    /** Log-odds beyond this say no more; it keeps one member's 1000 points from swamping the update. */
+    private static final double LIMIT = 30;
+    /** Inputs are log-odds / SCALE, so they stay within ±3 where one learning rate suits every weight. */
+    private static final double SCALE = 10;
+    /**
+     * Fast, because the stream's first messages count as much as its last: by date, rspamd+builtin had 1-ROCA%
+     * 0.061 at 0.1 (epsilon 1), 0.054 at 0.2 (epsilon 0.001), 0.059 at 1.
+     */
+    private static final double RATE = 0.2;
+    private static final double ADAGRAD_EPSILON = 0.001;
     private final List<Classifier> members;
+    /** One weight per member, then the bias; each with its AdaGrad sum of squared gradients. */
+    private final double[] weights;
+    private final double[] squares;
+    private final Object lock = new Object();
+    /** The members' verdicts on the message this thread scored last: learning it right after needs them again. */
+    private final ThreadLocal<Scored> lastScored = new ThreadLocal<>();
+    private volatile boolean taught;
+
+    private record Scored(byte[] message, int hash, Verdict[] verdicts) {}
 
     public FusionClassifier(List<? extends Classifier> members) {
         if (members.size() < 2) throw new IllegalArgumentException("fusion needs at least two classifiers, got " + members.size());
         this.members = List.copyOf(members);
+        this.weights = new double[members.size() + 1];
+        this.squares = new double[members.size() + 1];
+        for (int j = 0; j < members.size(); j++) weights[j] = SCALE / members.size();
     }
 
     public List<Classifier> members() {
@@ -33,40 +66,85 @@ public final class FusionClassifier implements Classifier {
 
     @Override
     public Verdict classify(byte[] message) throws ClassifierException {
-        double sumSure = 0, sumAll = 0;
-        int sure = 0;
+        Verdict[] verdicts = new Verdict[members.size()];
         List<String> reasons = new ArrayList<>();
-        for (Classifier member : members) {
+        boolean anySure = false;
+        for (int j = 0; j < verdicts.length; j++) {
+            Classifier member = members.get(j);
             Verdict v = member.classify(message);
-            sumAll += v.logOdds();
-            if (v.outcome() != Outcome.UNSURE) {
-                sumSure += v.logOdds();
-                sure++;
-            }
+            verdicts[j] = v;
+            anySure |= v.outcome() != Outcome.UNSURE;
             reasons.add(String.format(Locale.ROOT, "%s:%s(%.2f)", member.name(), v.outcome().name().toLowerCase(Locale.ROOT), v.logOdds()));
-            for (String r : v.reasons()) reasons.add(r);
+            reasons.addAll(v.reasons());
         }
-        Outcome outcome;
-        double mean;
-        if (sure == 0) {
-            outcome = Outcome.UNSURE;
-            mean = sumAll / members.size();
-        } else {
-            mean = sumSure / sure;
-            outcome = mean > 0 ? Outcome.SPAM : Outcome.HAM;
-        }
-        double probability = 1 / (1 + Math.exp(-mean));
-        return new Verdict(outcome, probability * 100, THRESHOLD_PERCENT, mean, reasons);
+        lastScored.set(new Scored(message, java.util.Arrays.hashCode(message), verdicts));
+        double margin = taught ? margin(inputs(verdicts)) : mean(verdicts, anySure);
+        double p = sigmoid(margin);
+        Outcome outcome = !anySure ? Outcome.UNSURE
+                : p > SPAM_PROBABILITY ? Outcome.SPAM : p > HAM_PROBABILITY ? Outcome.UNSURE : Outcome.HAM;
+        return new Verdict(outcome, p * 100, SPAM_PROBABILITY * 100, margin, reasons);
     }
 
-    /** Teaches every member; ALREADY_KNOWN only when every member already knew the message. */
+    /**
+     * Teaches the combination with the members' verdicts from before this lesson, then every member;
+     * ALREADY_KNOWN only when every member already knew the message.
+     */
     @Override
     public LearnResult learn(byte[] message, Label label) throws ClassifierException {
+        Scored last = lastScored.get();
+        Verdict[] verdicts;
+        if (last != null && last.message() == message && last.hash() == java.util.Arrays.hashCode(message)) {
+            verdicts = last.verdicts();
+        } else {
+            verdicts = new Verdict[members.size()];
+            for (int j = 0; j < verdicts.length; j++) verdicts[j] = members.get(j).classify(message);
+        }
+        lastScored.remove();
+        double[] x = inputs(verdicts);
+        synchronized (lock) {
+            double g = (label == Label.SPAM ? 1 : 0) - sigmoid(margin(x));
+            for (int j = 0; j < x.length; j++) {
+                double gj = g * x[j];
+                squares[j] += gj * gj;
+                weights[j] += RATE * gj / Math.sqrt(squares[j] + ADAGRAD_EPSILON);
+            }
+            taught = true;
+        }
         boolean learned = false;
         for (Classifier member : members) {
             learned |= member.learn(message, label) == LearnResult.LEARNED;
         }
         return learned ? LearnResult.LEARNED : LearnResult.ALREADY_KNOWN;
+    }
+
+    /** The mean log-odds of the sure members, or of all when none is sure. */
+    private static double mean(Verdict[] verdicts, boolean anySure) {
+        double sum = 0;
+        int n = 0;
+        for (Verdict v : verdicts) {
+            if (anySure && v.outcome() == Outcome.UNSURE) continue;
+            sum += v.logOdds();
+            n++;
+        }
+        return sum / n;
+    }
+
+    /** Each member's bounded, scaled log-odds, then 1 for the bias. */
+    private static double[] inputs(Verdict[] verdicts) {
+        double[] x = new double[verdicts.length + 1];
+        for (int j = 0; j < verdicts.length; j++) x[j] = Math.max(-LIMIT, Math.min(LIMIT, verdicts[j].logOdds())) / SCALE;
+        x[verdicts.length] = 1;
+        return x;
+    }
+
+    private double margin(double[] x) {
+        double m = 0;
+        for (int j = 0; j < x.length; j++) m += weights[j] * x[j];
+        return m;
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.begone.eval;
 
 import dev.begone.classify.Label;
+import dev.begone.classify.Outcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ public final class HtmlReport {
     private static final String[] TICK_LABELS = {"0.01", "0.1", "1", "10", "50"};
     private static final String HAM_COLOUR = "#2b6cb0";
     private static final String SPAM_COLOUR = "#c53030";
+    private static final String UNSURE_COLOUR = "#d69e2e";
 
     private HtmlReport() {}
 
@@ -74,8 +76,15 @@ public final class HtmlReport {
         row(t, "sm % at hm 0.1 %", pct(r.smAtHm01Percent()));
         row(t, "hm % (own threshold)", pct(r.hmPercent()));
         row(t, "sm % (own threshold, unsure = missed)", pct(r.smPercent()));
+        row(t, "ham left unsure %", pct(unsurePercent(r, Label.HAM, r.ham())));
+        row(t, "spam left unsure %", pct(unsurePercent(r, Label.SPAM, r.spam())));
         row(t, "messages / s", String.format(Locale.ROOT, "%.0f", r.msgsPerSecond()));
         return t.append("</table>").toString();
+    }
+
+    private static double unsurePercent(EvaluationResult r, Label label, int total) {
+        long n = r.messages().stream().filter(m -> m.label() == label && m.outcome() == Outcome.UNSURE).count();
+        return total == 0 ? Double.NaN : 100.0 * n / total;
     }
 
     private static void row(StringBuilder t, String key, String value) {
@@ -117,14 +126,57 @@ public final class HtmlReport {
                 "<svg x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" viewBox=\"%d %d %d %d\" overflow=\"hidden\">"
                         + "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" stroke-linejoin=\"round\" points=\"%s\"/></svg>",
                 left, top, pw, ph, left, top, pw, ph, SPAM_COLOUR, pts.toString().trim()));
-        if (!Double.isNaN(r.hmPercent()) && !Double.isNaN(r.smPercent())) {
-            double ox = left + pw * axis(r.hmPercent() / 100), oy = top + ph * (1 - axis(r.smPercent() / 100));
-            s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"#1a202c\"/>", ox, oy));
-            s.append(text(ox + 8, oy - 6, "own threshold", "start", 11, "#1a202c"));
+        Band band = Band.of(r.messages());
+        if (band != null) {
+            // spam filed above the spam edge, ham below the ham edge; between them the unsure band
+            double[] spamEdge = rates(r.messages(), band.spamFrom(), true);
+            double[] hamEdge = rates(r.messages(), band.hamTo(), false);
+            double sx = left + pw * axis(spamEdge[0]), sy = top + ph * (1 - axis(spamEdge[1]));
+            double hx = left + pw * axis(hamEdge[0]), hy = top + ph * (1 - axis(hamEdge[1]));
+            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"6\" stroke-opacity=\"0.5\" stroke-linecap=\"round\"/>",
+                    sx, sy, hx, hy, UNSURE_COLOUR));
+            s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"#1a202c\"/>", sx, sy));
+            s.append(text(sx + 8, sy - 6, String.format(Locale.ROOT, "default threshold (spam from %.2f)", band.spamFrom()), "start", 11, "#1a202c"));
+            s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"none\" stroke=\"#1a202c\" stroke-width=\"1.5\"/>", hx, hy));
+            s.append(text(hx + 8, hy + 14, String.format(Locale.ROOT, "ham at or below %.2f; unsure between", band.hamTo()), "start", 11, "#1a202c"));
         }
         s.append(text(left + pw - 8, top + ph - 10,
                 String.format(Locale.ROOT, "1-ROCA%% = %.4f", r.oneMinusRocaPercent()), "end", 14, "#1a202c"));
         return s.append("</svg>").toString();
+    }
+
+    /**
+     * The classifier's decision band as this stream shows it: the lowest log-odds it called SPAM and the highest it
+     * called HAM. The classifier's thresholds sit between consecutive scores, so these are the thresholds to the
+     * resolution of the stream, whatever scale the classifier's own score uses. Null when there is no such band
+     * (a class never called, or HAM scored above SPAM, as from a classifier whose verdict is not its log-odds).
+     */
+    record Band(double hamTo, double spamFrom) {
+        static Band of(List<EvaluationResult.Scored> messages) {
+            double spamFrom = Double.POSITIVE_INFINITY, hamTo = Double.NEGATIVE_INFINITY;
+            for (EvaluationResult.Scored m : messages) {
+                if (m.outcome() == Outcome.SPAM) spamFrom = Math.min(spamFrom, m.logOdds());
+                else if (m.outcome() == Outcome.HAM) hamTo = Math.max(hamTo, m.logOdds());
+            }
+            if (Double.isInfinite(spamFrom) || Double.isInfinite(hamTo) || hamTo >= spamFrom) return null;
+            return new Band(hamTo, spamFrom);
+        }
+    }
+
+    /** (ham misclassified, spam misclassified) when messages at or above {@code cut} are spam (above, if not inclusive). */
+    private static double[] rates(List<EvaluationResult.Scored> messages, double cut, boolean inclusive) {
+        long ham = 0, spam = 0, hamAbove = 0, spamBelow = 0;
+        for (EvaluationResult.Scored m : messages) {
+            boolean above = inclusive ? m.logOdds() >= cut : m.logOdds() > cut;
+            if (m.label() == Label.SPAM) {
+                spam++;
+                if (!above) spamBelow++;
+            } else {
+                ham++;
+                if (above) hamAbove++;
+            }
+        }
+        return new double[] {(double) hamAbove / Math.max(1, ham), (double) spamBelow / Math.max(1, spam)};
     }
 
     /** Position on a logit axis in [0, 1], rates clamped to the plotted range. */
@@ -184,6 +236,16 @@ public final class HtmlReport {
             double y = top + ph * (1 - Math.log1p(c) / scaleMax);
             s.append(line(left, y, left + pw, y, "#e2e8f0"));
             s.append(text(left - 8, y + 4, Long.toString(c), "end", 12, "#4a5568"));
+        }
+        Band band = Band.of(r.messages());
+        if (band != null) {
+            double hx = left + (Math.max(lo, Math.min(hi, band.hamTo())) - lo) / (hi - lo) * pw;
+            double sx = left + (Math.max(lo, Math.min(hi, band.spamFrom())) - lo) / (hi - lo) * pw;
+            s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" fill-opacity=\"0.25\"/>",
+                    hx, top, Math.max(1, sx - hx), ph, UNSURE_COLOUR));
+            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#1a202c\" stroke-width=\"2\"/>", sx, top, sx, top + ph));
+            s.append(text(sx + 4, top + 14, String.format(Locale.ROOT, "default threshold \u2248 %.2f", band.spamFrom()), "start", 11, "#1a202c"));
+            s.append(text((hx + sx) / 2, top + 30, "unsure", "middle", 11, "#1a202c"));
         }
         for (int b = 0; b < bins; b++) {
             bar(s, left + b * bw, bw, ham[b], scaleMax, top, ph, HAM_COLOUR);

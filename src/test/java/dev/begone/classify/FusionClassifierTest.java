@@ -2,11 +2,13 @@ package dev.begone.classify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.begone.classify.builtin.BuiltinClassifier;
 import dev.begone.classify.builtin.BuiltinOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,6 +20,16 @@ class FusionClassifierTest {
 
     private static final byte[] SPAM = msg("cheap casino prize winner offer");
     private static final byte[] HAM = msg("patch review meeting agenda kernel");
+    private static final long SEED = 20261202L;
+
+    private static BuiltinClassifier trained(BuiltinOptions options, int perClass) {
+        BuiltinClassifier c = BuiltinClassifier.inMemory(options);
+        for (int i = 0; i < perClass; i++) {
+            c.learn(SPAM, Label.SPAM);
+            c.learn(HAM, Label.HAM);
+        }
+        return c;
+    }
 
     @Test
     void nameJoinsMemberNamesWithPlus() {
@@ -34,21 +46,72 @@ class FusionClassifierTest {
     }
 
     @Test
-    void learningTeachesEveryMemberAndTheMeanOfLogOddsDecides() throws ClassifierException {
+    void untaughtFusionIsTheMeanOfTheMembersLogOdds() throws ClassifierException {
+        BuiltinClassifier a = trained(BuiltinOptions.defaults().withMinimums(1, 1), 5);
+        BuiltinClassifier b = trained(BuiltinOptions.defaults().withMinimums(1, 1).withLearningRate(0.01), 5);
+        var f = new FusionClassifier(List.of(a, b));
+        Verdict v = f.classify(SPAM);
+        assertEquals((a.classify(SPAM).logOdds() + b.classify(SPAM).logOdds()) / 2, v.logOdds(), 1e-12);
+        assertEquals(98.0, v.threshold());
+        assertEquals(100 / (1 + Math.exp(-v.logOdds())), v.score(), 1e-9);
+    }
+
+    @Test
+    void learningTeachesEveryMember() throws ClassifierException {
         BuiltinClassifier a = BuiltinClassifier.inMemory(BuiltinOptions.defaults().withMinimums(1, 1));
-        BuiltinClassifier b = BuiltinClassifier.inMemory(BuiltinOptions.defaults().withMinimums(1, 1).withLearningRate(0.01));
+        BuiltinClassifier b = BuiltinClassifier.inMemory(BuiltinOptions.defaults().withMinimums(1, 1));
         var f = new FusionClassifier(List.of(a, b));
         for (int i = 0; i < 5; i++) {
+            f.classify(SPAM);
             assertEquals(LearnResult.LEARNED, f.learn(SPAM, Label.SPAM));
             f.learn(HAM, Label.HAM);
         }
         assertEquals(5, a.learned(Label.SPAM));
         assertEquals(5, b.learned(Label.HAM));
-        Verdict v = f.classify(SPAM);
-        assertEquals((a.classify(SPAM).logOdds() + b.classify(SPAM).logOdds()) / 2, v.logOdds(), 1e-12);
-        assertEquals(Outcome.SPAM, v.outcome());
+        assertEquals(Outcome.SPAM, f.classify(SPAM).outcome());
         assertEquals(Outcome.HAM, f.classify(HAM).outcome());
-        assertEquals(50.0, v.threshold());
+    }
+
+    /** A member that always says the opposite of the truth, loudly. */
+    private static final class Liar implements Classifier {
+        private boolean nextIsSpam;
+
+        @Override
+        public String name() {
+            return "liar";
+        }
+
+        @Override
+        public Verdict classify(byte[] message) {
+            double logOdds = nextIsSpam ? -20 : 20;
+            return new Verdict(logOdds > 0 ? Outcome.SPAM : Outcome.HAM, logOdds, 0, logOdds, List.of());
+        }
+
+        @Override
+        public LearnResult learn(byte[] message, Label label) {
+            return LearnResult.LEARNED;
+        }
+    }
+
+    @Test
+    void fusionLearnsToOverruleAMemberThatIsWrong() throws ClassifierException {
+        BuiltinClassifier honest = BuiltinClassifier.inMemory(BuiltinOptions.defaults().withMinimums(1, 1));
+        Liar liar = new Liar();
+        var f = new FusionClassifier(List.of(honest, liar));
+        Random random = new Random(SEED);
+        for (int i = 0; i < 200; i++) {
+            boolean spam = random.nextBoolean();
+            liar.nextIsSpam = spam;
+            byte[] m = spam ? SPAM : HAM;
+            f.classify(m);
+            f.learn(m, spam ? Label.SPAM : Label.HAM);
+        }
+        liar.nextIsSpam = true;
+        Verdict spam = f.classify(SPAM);
+        liar.nextIsSpam = false;
+        Verdict ham = f.classify(HAM);
+        assertTrue(spam.logOdds() > 0 && ham.logOdds() < 0, "seed " + SEED + ": " + spam + " " + ham);
+        assertEquals(Outcome.HAM, ham.outcome());
     }
 
     @Test

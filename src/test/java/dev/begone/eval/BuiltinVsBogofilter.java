@@ -7,40 +7,43 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * The benchmark behind {@code bench/eval-vs-bogofilter}: the same corpus, in the same order, through the built-in
- * classifier and through bogofilter, each scored then trained with the true label. Prints both summary lines and
- * the ratios the goal is stated in. Arguments: CORPUS_DIR [ORDER] [REPORT_DIR].
+ * The benchmark behind {@code bench/eval-vs-bogofilter}: the same corpus, in the same orders, through the built-in
+ * classifier and through bogofilter, each scored then trained with the true label. bogofilter's verdicts are
+ * recorded once per stream in SCORES_DIR and replayed after that (see {@link RecordedScores}); the built-in always
+ * runs. Prints, per order, both summary lines and the ratios, then the table with the mean and the worst over the
+ * orders. Arguments: CORPUS_DIR ORDER[,ORDER...] SCORES_DIR [REPORT_DIR].
  */
 public final class BuiltinVsBogofilter {
     private BuiltinVsBogofilter() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1) {
-            System.err.println("usage: BuiltinVsBogofilter CORPUS_DIR [file|date|shuffle:SEED] [REPORT_DIR]");
+        if (args.length < 3) {
+            System.err.println("usage: BuiltinVsBogofilter CORPUS_DIR ORDER[,ORDER...] SCORES_DIR [REPORT_DIR]");
             System.exit(2);
         }
         PrintWriter out = new PrintWriter(System.out, true);
         Corpus corpus = Corpus.load(Path.of(args[0]));
-        Order order = Order.parse(args.length > 1 ? args[1] : "date");
-        Path reports = args.length > 2 ? Path.of(args[2]) : null;
-        out.printf("corpus %s: %d messages, order %s%n", corpus.dir(), corpus.size(), order);
-
-        EvaluationResult builtin = evaluate(corpus, order, BuiltinClassifier.inMemory(BuiltinOptions.defaults()), reports, out);
-        Path wordlist = Files.createTempDirectory("begone-bogofilter-");
-        EvaluationResult bogo;
-        try {
-            bogo = evaluate(corpus, order, new BogofilterClassifier(wordlist), reports, out);
-        } finally {
-            deleteTree(wordlist);
+        List<Order> orders = List.of(args[1].split(",")).stream().map(Order::parse).toList();
+        Path scores = Path.of(args[2]);
+        Path reports = args.length > 3 ? Path.of(args[3]) : null;
+        out.printf("corpus %s: %d messages, orders %s%n", corpus.dir(), corpus.size(), orders);
+        ResultTable table = new ResultTable();
+        for (Order order : orders) {
+            Path orderReports = reports == null ? null : reports.resolve(order.toString().replace(':', '-'));
+            EvaluationResult builtin = evaluate(corpus, order, BuiltinClassifier.inMemory(BuiltinOptions.defaults()), orderReports, out);
+            EvaluationResult bogo = evaluate(corpus, order, RecordedScores.replay(scores, corpus, order, "bogofilter",
+                    () -> SideBySide.fresh("bogofilter"), out), orderReports, out);
+            table.add(builtin);
+            table.add(bogo);
+            out.printf(Locale.ROOT, "%-10s ratio builtin/bogofilter: 1-ROCA%% %.3f, sm%%@hm0.1%% %.3f%n", order,
+                    builtin.oneMinusRocaPercent() / bogo.oneMinusRocaPercent(),
+                    builtin.smAtHm01Percent() / bogo.smAtHm01Percent());
         }
-        out.println("builtin    " + builtin.summaryLine());
-        out.println("bogofilter " + bogo.summaryLine());
-        out.printf(Locale.ROOT, "ratio builtin/bogofilter: 1-ROCA%% %.3f (goal <= 0.25), sm%%@hm0.1%% %.3f (goal <= 0.50)%n",
-                builtin.oneMinusRocaPercent() / bogo.oneMinusRocaPercent(),
-                builtin.smAtHm01Percent() / bogo.smAtHm01Percent());
+        table.print(out);
     }
 
     /** Runs one classifier over the stream, printing progress, and writes its report into {@code reports} if given. */

@@ -80,7 +80,7 @@ class BuiltinClassifierTest {
         Verdict ham = c.classify(synthetic(random, false));
         assertEquals(Outcome.SPAM, spam.outcome());
         assertEquals(Outcome.HAM, ham.outcome());
-        assertEquals(50.0, spam.threshold());
+        assertEquals(98.0, spam.threshold());
         assertEquals(100 / (1 + Math.exp(-spam.logOdds())), spam.score(), 1e-9);
         assertTrue(spam.reasons().get(0).startsWith("builtin:p=0.9"), spam.reasons().toString());
         assertEquals(LearnResult.LEARNED, c.learn(synthetic(random, true), Label.SPAM));
@@ -91,6 +91,25 @@ class BuiltinClassifierTest {
         BuiltinClassifier c = trained(BuiltinClassifier.inMemory(BuiltinOptions.defaults().withSpamThreshold(0.9999999)), 30);
         Verdict v = c.classify(synthetic(new Random(SEED + 2), true));
         assertEquals(99.99999, v.threshold(), 1e-9);
+    }
+
+    @Test
+    void scoresBetweenTheHamAndSpamThresholdsAreUnsure() {
+        BuiltinClassifier c = trained(BuiltinClassifier.inMemory(BuiltinOptions.defaults()), 30);
+        byte[] mixed = ("From: colleague@work.example\nSubject: lunch\n\n"
+                + "meeting agenda patch review winner prize casino cheap\n").getBytes(StandardCharsets.US_ASCII);
+        double p = c.classify(mixed).score() / 100;
+        BuiltinOptions band = BuiltinOptions.defaults().withThresholds(Math.min(0.99, p + 0.01), Math.max(0.01, p - 0.01));
+        Verdict v = trained(BuiltinClassifier.inMemory(band), 30).classify(mixed);
+        assertEquals(Outcome.UNSURE, v.outcome(), "p=" + p);
+        assertEquals(100 * band.spamThreshold(), v.threshold(), 1e-9);
+    }
+
+    @Test
+    void defaultsFileSpamOnlyWhenSureAndLeaveTheMiddleUnsure() {
+        BuiltinOptions d = BuiltinOptions.defaults();
+        assertEquals(0.98, d.spamThreshold());
+        assertEquals(0.5, d.hamThreshold());
     }
 
     @Test
@@ -253,6 +272,8 @@ class BuiltinClassifierTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> BuiltinOptions.defaults().withSpamThreshold(1.5));
         assertEquals("spamThreshold must be a probability in (0, 1): 1.5", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> BuiltinOptions.defaults().withThresholds(0.6, 0.7));
+        assertEquals("hamThreshold must be a probability in (0, spamThreshold]: 0.7", e.getMessage());
     }
 
 }
