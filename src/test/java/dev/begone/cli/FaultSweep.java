@@ -119,7 +119,7 @@ final class FaultSweep implements AutoCloseable {
         public String toString() {
             if (ok()) return flow + " " + fault + ": ok";
             StringBuilder sb = new StringBuilder(flow + " " + fault + ": ");
-            if (!faultHit) sb.append("the fault point was never reached (interrupted run exit ").append(interrupted.exit()).append("); ");
+            if (!faultHit) sb.append("the fault point was not reached as in the fault-free run (interrupted run exit ").append(interrupted.exit()).append("); ");
             if (clean.exit() != 0) sb.append("clean run exit ").append(clean.exit()).append(": ").append(firstLine(clean.err())).append("; ");
             return sb.append(damage).toString();
         }
@@ -186,7 +186,10 @@ final class FaultSweep implements AutoCloseable {
         server.proxy().policy(cut.afterAnswer() ? new FaultProxy.Policy.CutAfterAnswer(cut.number())
                 : new FaultProxy.Policy.CutBeforeCommand(cut.number()));
         IsbgCli.Run interrupted = cli.run(args(flow, server));
-        boolean hit = server.proxy().drops() > dropsBefore;
+        List<String> sent = server.proxy().commands();
+        // The run must have met the same command there as the fault-free run (UIDs, sizes and dates aside).
+        boolean hit = server.proxy().drops() > dropsBefore && sent.size() >= cut.number()
+                && sameCommand(sent.get(cut.number() - 1), cut.text());
         server.proxy().policy(FaultProxy.Policy.pass());
         IsbgCli.Run clean = cli.run(args(flow, server));
         return new Outcome(flow, cut, hit, interrupted, clean,
@@ -222,6 +225,10 @@ final class FaultSweep implements AutoCloseable {
         sample.sort((a, b) -> a.number() != b.number() ? Integer.compare(a.number(), b.number())
                 : Boolean.compare(a.afterAnswer(), b.afterAnswer()));
         return sample;
+    }
+
+    private static boolean sameCommand(String a, String b) {
+        return a.replaceAll("\\d+", "#").equals(b.replaceAll("\\d+", "#"));
     }
 
     /** A seeded sample of {@code n} kill points. */
