@@ -1,0 +1,113 @@
+package dev.begone.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.begone.imap.ImapMailStore;
+import dev.begone.imap.ImapSettings;
+import dev.begone.imap.MailStore;
+import dev.begone.imap.MailStoreException;
+import dev.begone.imap.Secret;
+import dev.begone.imap.SearchCriteria;
+import dev.begone.imap.TlsMode;
+import dev.begone.imap.UidSet;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fault sweep relies on these: the proxy numbers commands, and cuts exactly before a command or after its answer. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class FaultProxyTest {
+    @TempDir
+    static Path dir;
+
+    static Dovecot dovecot;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dovecot = Dovecot.start(dir, Dovecot.Options.DEFAULT.withStarttls(false));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (dovecot != null) dovecot.close();
+    }
+
+    static ImapSettings through(FaultProxy proxy) {
+        return new ImapSettings("127.0.0.1", proxy.port(), "alice", Secret.of(Dovecot.PASSWORDS.get("alice")),
+                TlsMode.STARTTLS, true, null, false, Duration.ofSeconds(20), null);
+    }
+
+    /** Flags \Flagged on every message of {@code folder} through the proxy; returns the numbered commands it sent. */
+    static List<String> flagAll(FaultProxy proxy, String folder) throws Exception {
+        try (MailStore store = ImapMailStore.connect(through(proxy)); MailStore.OpenFolder f = store.open(folder, false)) {
+            f.addFlags(f.search(SearchCriteria.all()), Set.of("\\Flagged"));
+        }
+        return proxy.commands();
+    }
+
+    static boolean flaggedOnServer(String folder) throws Exception {
+        return Mailbox.messages(dovecot.settings("alice", TlsMode.STARTTLS), folder).get(0).flags().contains("\\Flagged");
+    }
+
+    static int storeCommand(List<String> commands) {
+        for (int i = 0; i < commands.size(); i++) if (commands.get(i).startsWith("UID STORE")) return i + 1;
+        throw new AssertionError("no UID STORE in " + commands);
+    }
+
+    @Test
+    void commandsAreNumberedOverTheRunWithTheLoginHidden() throws Exception {
+        dovecot.deliver("alice", "Numbered", TestMail.hams(0, 1));
+        try (FaultProxy proxy = FaultProxy.start(dovecot.imapPort(), FaultProxy.Policy.pass())) {
+            List<String> commands = flagAll(proxy, "Numbered");
+            assertTrue(commands.stream().anyMatch(c -> c.equals("AUTHENTICATE ***") || c.equals("LOGIN ***")), commands.toString());
+            assertTrue(commands.stream().noneMatch(c -> c.contains(Dovecot.PASSWORDS.get("alice"))), commands.toString());
+            assertTrue(commands.contains("SELECT Numbered"), commands.toString());
+            assertEquals("LOGOUT", commands.get(commands.size() - 1));
+        }
+    }
+
+    @Test
+    void cutBeforeACommandKeepsItFromTheServer() throws Exception {
+        dovecot.deliver("alice", "Before", TestMail.hams(0, 1));
+        try (FaultProxy proxy = FaultProxy.start(dovecot.imapPort(), FaultProxy.Policy.pass())) {
+            int store = storeCommand(flagAll(proxy, "Before"));
+            try (MailStore s = ImapMailStore.connect(dovecot.settings("alice", TlsMode.STARTTLS));
+                    MailStore.OpenFolder f = s.open("Before", false)) {
+                f.removeFlags(UidSet.of(1), Set.of("\\Flagged"));
+            }
+            proxy.policy(new FaultProxy.Policy.CutBeforeCommand(store));
+            assertThrows(MailStoreException.class, () -> flagAll(proxy, "Before"));
+            assertEquals(1, proxy.drops());
+            assertTrue(!flaggedOnServer("Before"), "the cut command never reached the server");
+        }
+    }
+
+    @Test
+    void cutAfterAnAnswerLetsTheServerActButTheClientNeverHears() throws Exception {
+        dovecot.deliver("alice", "After", TestMail.hams(0, 1));
+        try (FaultProxy proxy = FaultProxy.start(dovecot.imapPort(), FaultProxy.Policy.pass())) {
+            int store = storeCommand(flagAll(proxy, "After"));
+            try (MailStore s = ImapMailStore.connect(dovecot.settings("alice", TlsMode.STARTTLS));
+                    MailStore.OpenFolder f = s.open("After", false)) {
+                f.removeFlags(UidSet.of(1), Set.of("\\Flagged"));
+            }
+            proxy.policy(new FaultProxy.Policy.CutAfterAnswer(store));
+            assertThrows(MailStoreException.class, () -> flagAll(proxy, "After"));
+            assertEquals(1, proxy.drops());
+            assertTrue(flaggedOnServer("After"), "the server carried out the command whose answer was cut");
+
+            assertThrows(MailStoreException.class, () -> ImapMailStore.connect(through(proxy)), "the network stays down");
+            proxy.policy(FaultProxy.Policy.pass());
+            flagAll(proxy, "After");
+        }
+    }
+}
