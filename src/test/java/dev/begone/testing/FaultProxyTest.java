@@ -58,7 +58,17 @@ class FaultProxyTest {
         return Mailbox.messages(dovecot.settings("alice", TlsMode.STARTTLS), folder).get(0).flags().contains("\\Flagged");
     }
 
-    static int storeCommand(List<String> commands) {
+    /**
+     * Gives {@code folder} one unflagged message after a rehearsal through the proxy; returns the number of the
+     * rehearsal's UID STORE, which a second {@link #flagAll} sends at the same place.
+     */
+    static int rehearseFlagging(FaultProxy proxy, String folder) throws Exception {
+        dovecot.deliver("alice", folder, TestMail.hams(0, 1));
+        List<String> commands = flagAll(proxy, folder);
+        try (MailStore s = ImapMailStore.connect(dovecot.settings("alice", TlsMode.STARTTLS));
+                MailStore.OpenFolder f = s.open(folder, false)) {
+            f.removeFlags(UidSet.of(1), Set.of("\\Flagged"));
+        }
         for (int i = 0; i < commands.size(); i++) if (commands.get(i).startsWith("UID STORE")) return i + 1;
         throw new AssertionError("no UID STORE in " + commands);
     }
@@ -77,13 +87,8 @@ class FaultProxyTest {
 
     @Test
     void cutBeforeACommandKeepsItFromTheServer() throws Exception {
-        dovecot.deliver("alice", "Before", TestMail.hams(0, 1));
         try (FaultProxy proxy = FaultProxy.start(dovecot.imapPort(), FaultProxy.Policy.pass())) {
-            int store = storeCommand(flagAll(proxy, "Before"));
-            try (MailStore s = ImapMailStore.connect(dovecot.settings("alice", TlsMode.STARTTLS));
-                    MailStore.OpenFolder f = s.open("Before", false)) {
-                f.removeFlags(UidSet.of(1), Set.of("\\Flagged"));
-            }
+            int store = rehearseFlagging(proxy, "Before");
             proxy.policy(new FaultProxy.Policy.CutBeforeCommand(store));
             assertThrows(MailStoreException.class, () -> flagAll(proxy, "Before"));
             assertEquals(1, proxy.drops());
@@ -93,13 +98,8 @@ class FaultProxyTest {
 
     @Test
     void cutAfterAnAnswerLetsTheServerActButTheClientNeverHears() throws Exception {
-        dovecot.deliver("alice", "After", TestMail.hams(0, 1));
         try (FaultProxy proxy = FaultProxy.start(dovecot.imapPort(), FaultProxy.Policy.pass())) {
-            int store = storeCommand(flagAll(proxy, "After"));
-            try (MailStore s = ImapMailStore.connect(dovecot.settings("alice", TlsMode.STARTTLS));
-                    MailStore.OpenFolder f = s.open("After", false)) {
-                f.removeFlags(UidSet.of(1), Set.of("\\Flagged"));
-            }
+            int store = rehearseFlagging(proxy, "After");
             proxy.policy(new FaultProxy.Policy.CutAfterAnswer(store));
             assertThrows(MailStoreException.class, () -> flagAll(proxy, "After"));
             assertEquals(1, proxy.drops());
