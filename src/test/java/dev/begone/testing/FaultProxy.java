@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,9 +29,9 @@ import java.util.regex.Pattern;
  * then have the connection die at the command under test.
  *
  * <p>The proxy follows the IMAP framing of both directions (lines and literals), so it knows where each client
- * command and each tagged answer begins. Commands are numbered from 1, over all connections in the order the
- * proxy sees them, since the policy was last set; {@link #commands()} lists them. The cut policies use these
- * numbers to cut at any command boundary of a run.
+ * command and each tagged answer begins. {@link #commands()} lists the commands of all connections since the
+ * policy was last set, in the order the proxy saw them; the cut policies name one of them to cut at any command
+ * boundary of a run.
  */
 public final class FaultProxy implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 8;
@@ -51,17 +52,18 @@ public final class FaultProxy implements AutoCloseable {
         record DropWhenClientSends(String text) implements Policy {}
 
         /**
-         * The network goes down just before the client's {@code command}-th command reaches the server: every
-         * connection is dropped and new ones are refused until the policy changes. The server never sees it.
+         * The network goes down just before the {@code occurrence}-th command of this {@link #shape} reaches the
+         * server: every connection is dropped and new ones are refused until the policy changes. The server never
+         * sees it.
          */
-        record CutBeforeCommand(int command) implements Policy {}
+        record CutBeforeCommand(String shape, int occurrence) implements Policy {}
 
         /**
-         * The network goes down just after the server answered the {@code command}-th command, before the client
-         * reads the tagged answer: the server did the work, and the client cannot know. Every connection is
-         * dropped and new ones are refused until the policy changes.
+         * The network goes down just after the server answered the {@code occurrence}-th command of this
+         * {@link #shape}, before the client reads the tagged answer: the server did the work, and the client cannot
+         * know. Every connection is dropped and new ones are refused until the policy changes.
          */
-        record CutAfterAnswer(int command) implements Policy {}
+        record CutAfterAnswer(String shape, int occurrence) implements Policy {}
 
         static Policy pass() {
             return new Pass();
@@ -76,8 +78,10 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** One proxied connection; {@code tags} maps the tags of its commands in flight to their numbers. */
-    private record Connection(Socket client, Socket server, AtomicLong fromServer, Map<String, Integer> tags) {}
+    /** One proxied connection; {@code tags} maps the tags of its commands in flight to their shape and occurrence. */
+    private record Connection(Socket client, Socket server, AtomicLong fromServer, Map<String, Seen> tags) {}
+
+    private record Seen(String shape, int occurrence) {}
 
     private final ServerSocket listener;
     private final int upstreamPort;
@@ -88,6 +92,7 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicInteger drops = new AtomicInteger();
     private final Object commandLock = new Object();
     private final List<String> commands = new ArrayList<>();
+    private final Map<String, Integer> occurrences = new HashMap<>();
     private volatile Policy policy;
     private volatile boolean networkDown;
 
@@ -111,6 +116,7 @@ public final class FaultProxy implements AutoCloseable {
     public void policy(Policy p) {
         synchronized (commandLock) {
             commands.clear();
+            occurrences.clear();
             networkDown = false;
             policy = p;
         }
@@ -122,8 +128,8 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
-     * The commands the client sent since the policy was last set, in order (command number = index + 1): the
-     * first line of each, without tag or line end, with LOGIN and AUTHENTICATE arguments hidden.
+     * The commands the client sent since the policy was last set, in order: the first line of each, without tag or
+     * line end, with LOGIN and AUTHENTICATE arguments hidden.
      */
     public List<String> commands() {
         synchronized (commandLock) {
@@ -209,15 +215,26 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Numbers a command the client begins; true when the network must go down before it is forwarded. */
+    /**
+     * A command with its numbers (UIDs, sizes, dates) blotted out: the same step of two runs has the same shape.
+     * Cuts name a command by shape and occurrence rather than by position, because a client's connection pool
+     * may add a NOOP, LOGOUT or login from one run to the next.
+     */
+    public static String shape(String command) {
+        return command.replaceAll("\\d+", "#");
+    }
+
+    /** Logs a command the client begins; true when the network must go down before it is forwarded. */
     private boolean commandBegins(Connection c, String firstLine) {
         Matcher m = COMMAND.matcher(firstLine);
         if (!m.find()) return false;
         synchronized (commandLock) {
-            commands.add(describe(firstLine, m));
-            int number = commands.size();
-            c.tags().put(m.group(1), number);
-            return networkDown || policy instanceof Policy.CutBeforeCommand(int k) && k == number;
+            String command = describe(firstLine, m);
+            commands.add(command);
+            Seen seen = new Seen(shape(command), occurrences.merge(shape(command), 1, Integer::sum));
+            c.tags().put(m.group(1), seen);
+            return networkDown || policy instanceof Policy.CutBeforeCommand(String shape, int n)
+                    && seen.equals(new Seen(shape, n));
         }
     }
 
@@ -225,9 +242,10 @@ public final class FaultProxy implements AutoCloseable {
     private boolean answerBegins(Connection c, String firstLine) {
         int space = firstLine.indexOf(' ');
         if (space <= 0 || firstLine.startsWith("* ") || firstLine.startsWith("+")) return false;
-        Integer number = c.tags().remove(firstLine.substring(0, space));
+        Seen seen = c.tags().remove(firstLine.substring(0, space));
         synchronized (commandLock) {
-            return networkDown || number != null && policy instanceof Policy.CutAfterAnswer(int k) && k == number;
+            return networkDown || seen != null && policy instanceof Policy.CutAfterAnswer(String shape, int n)
+                    && seen.equals(new Seen(shape, n));
         }
     }
 

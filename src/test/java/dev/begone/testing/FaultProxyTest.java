@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The fault sweep relies on these: the proxy numbers commands, and cuts exactly before a command or after its answer. */
+/** The fault sweep relies on these: the proxy logs commands, and cuts exactly before a command or after its answer. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class FaultProxyTest {
     @TempDir
@@ -59,22 +59,22 @@ class FaultProxyTest {
     }
 
     /**
-     * Gives {@code folder} one unflagged message after a rehearsal through the proxy; returns the number of the
-     * rehearsal's UID STORE, which a second {@link #flagAll} sends at the same place.
+     * Gives {@code folder} one unflagged message after a rehearsal through the proxy; returns the rehearsal's UID
+     * STORE, which a second {@link #flagAll} sends again.
      */
-    static int rehearseFlagging(FaultProxy proxy, String folder) throws Exception {
+    static String rehearseFlagging(FaultProxy proxy, String folder) throws Exception {
         dovecot.deliver("alice", folder, TestMail.hams(0, 1));
         List<String> commands = flagAll(proxy, folder);
         try (MailStore s = ImapMailStore.connect(dovecot.settings("alice", TlsMode.STARTTLS));
                 MailStore.OpenFolder f = s.open(folder, false)) {
             f.removeFlags(UidSet.of(1), Set.of("\\Flagged"));
         }
-        for (int i = 0; i < commands.size(); i++) if (commands.get(i).startsWith("UID STORE")) return i + 1;
-        throw new AssertionError("no UID STORE in " + commands);
+        return commands.stream().filter(c -> c.startsWith("UID STORE")).findFirst()
+                .orElseThrow(() -> new AssertionError("no UID STORE in " + commands));
     }
 
     @Test
-    void commandsAreNumberedOverTheRunWithTheLoginHidden() throws Exception {
+    void commandsAreLoggedOverTheRunWithTheLoginHidden() throws Exception {
         dovecot.deliver("alice", "Numbered", TestMail.hams(0, 1));
         try (FaultProxy proxy = FaultProxy.start(dovecot.imapPort(), FaultProxy.Policy.pass())) {
             List<String> commands = flagAll(proxy, "Numbered");
@@ -88,8 +88,8 @@ class FaultProxyTest {
     @Test
     void cutBeforeACommandKeepsItFromTheServer() throws Exception {
         try (FaultProxy proxy = FaultProxy.start(dovecot.imapPort(), FaultProxy.Policy.pass())) {
-            int store = rehearseFlagging(proxy, "Before");
-            proxy.policy(new FaultProxy.Policy.CutBeforeCommand(store));
+            String store = rehearseFlagging(proxy, "Before");
+            proxy.policy(new FaultProxy.Policy.CutBeforeCommand(FaultProxy.shape(store), 1));
             assertThrows(MailStoreException.class, () -> flagAll(proxy, "Before"));
             assertEquals(1, proxy.drops());
             assertTrue(!flaggedOnServer("Before"), "the cut command never reached the server");
@@ -99,8 +99,8 @@ class FaultProxyTest {
     @Test
     void cutAfterAnAnswerLetsTheServerActButTheClientNeverHears() throws Exception {
         try (FaultProxy proxy = FaultProxy.start(dovecot.imapPort(), FaultProxy.Policy.pass())) {
-            int store = rehearseFlagging(proxy, "After");
-            proxy.policy(new FaultProxy.Policy.CutAfterAnswer(store));
+            String store = rehearseFlagging(proxy, "After");
+            proxy.policy(new FaultProxy.Policy.CutAfterAnswer(FaultProxy.shape(store), 1));
             assertThrows(MailStoreException.class, () -> flagAll(proxy, "After"));
             assertEquals(1, proxy.drops());
             assertTrue(flaggedOnServer("After"), "the server carried out the command whose answer was cut");
