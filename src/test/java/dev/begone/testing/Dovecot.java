@@ -214,23 +214,43 @@ public final class Dovecot extends ServerProcess {
      * MULTIAPPEND with non-synchronising literals, 1000 messages per command.
      */
     public void deliver(String user, String folder, List<byte[]> messages) throws IOException {
+        fill(user, Map.of(folder, messages), false);
+    }
+
+    /**
+     * Makes each folder of {@code contents} hold exactly those messages, in one connection: creates the folders that
+     * are missing, empties the others, then appends. Folders not named are left alone.
+     */
+    public void replace(String user, Map<String, List<byte[]>> contents) throws IOException {
+        fill(user, contents, true);
+    }
+
+    private void fill(String user, Map<String, List<byte[]>> contents, boolean emptyFirst) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), imapPort)) {
             s.setSoTimeout(120_000);
             InputStream in = s.getInputStream();
             OutputStream out = new BufferedOutputStream(s.getOutputStream(), 1 << 16);
             readLine(in);
-            String mailbox = quote(BASE64MailboxEncoder.encode(folder));
             exchange(in, out, "a LOGIN " + quote(user) + " " + quote(PASSWORDS.get(user)), true);
-            if (!folder.equalsIgnoreCase("INBOX")) exchange(in, out, "c CREATE " + mailbox, false);
             int tag = 0;
-            for (int from = 0; from < messages.size(); from += 1000) {
-                String t = "m" + tag++;
-                out.write((t + " APPEND " + mailbox).getBytes(StandardCharsets.US_ASCII));
-                for (byte[] m : messages.subList(from, Math.min(messages.size(), from + 1000))) {
-                    out.write((" {" + m.length + "+}\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(m);
+            for (Map.Entry<String, List<byte[]>> e : contents.entrySet()) {
+                String mailbox = quote(BASE64MailboxEncoder.encode(e.getKey()));
+                if (!e.getKey().equalsIgnoreCase("INBOX")) exchange(in, out, "c" + tag++ + " CREATE " + mailbox, false);
+                if (emptyFirst) {
+                    exchange(in, out, "s" + tag++ + " SELECT " + mailbox, true);
+                    exchange(in, out, "d" + tag++ + " UID STORE 1:* +FLAGS.SILENT (\\Deleted)", true);
+                    exchange(in, out, "x" + tag++ + " CLOSE", true);
                 }
-                exchange(in, out, "", true, t);
+                List<byte[]> messages = e.getValue();
+                for (int from = 0; from < messages.size(); from += 1000) {
+                    String t = "m" + tag++;
+                    out.write((t + " APPEND " + mailbox).getBytes(StandardCharsets.US_ASCII));
+                    for (byte[] m : messages.subList(from, Math.min(messages.size(), from + 1000))) {
+                        out.write((" {" + m.length + "+}\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(m);
+                    }
+                    exchange(in, out, "", true, t);
+                }
             }
             exchange(in, out, "z LOGOUT", false);
         }
