@@ -2,6 +2,7 @@ package dev.begone.pipeline;
 
 import dev.begone.classify.Label;
 import dev.begone.classify.LearnResult;
+import dev.begone.classify.MessageRejectedException;
 import dev.begone.classify.SpamAssassinReports;
 import dev.begone.imap.FetchedMessage;
 import dev.begone.imap.MailStore.OpenFolder;
@@ -18,20 +19,26 @@ import java.util.concurrent.Future;
  * learned only once the classifier confirmed it; the IMAP follow-up is journaled like any other action.
  */
 public final class LearnFlow {
+    /** Runs a message may fail in the classifier before it is given up on and left where it is. */
+    public static final int MAX_ATTEMPTS = FailedMessages.MAX_ATTEMPTS;
     private final Session session;
     private final LearnSettings settings;
     private final ActionRunner runner;
+    private final FailedMessages failedMessages;
 
     public LearnFlow(Session session, LearnSettings settings) {
         this.session = session;
         this.settings = settings;
         this.runner = new ActionRunner(session, settings.expunge());
+        this.failedMessages = new FailedMessages(session);
     }
 
     public LearnStats run() throws IOException {
         Purpose purpose = settings.label() == Label.SPAM ? Purpose.LEARN_SPAM : Purpose.LEARN_HAM;
         int toLearn = 0;
         int learned = 0;
+        int skipped = 0;
+        int failed = 0;
         try (OpenFolder folder = session.store().open(settings.folder(), settings.dryRun())) {
             String key = purpose.stateKey(folder.name());
             UidSet fresh = folder.search(SearchCriteria.all().flagged(settings.flagged()).undeleted()
@@ -44,11 +51,21 @@ public final class LearnFlow {
                 List<Future<Learnt>> futures = new ArrayList<>(messages.size());
                 for (FetchedMessage m : messages) futures.add(session.pool().submit(() -> learn(folder.name(), m)));
                 List<Learnt> results = Batches.awaitAll(futures);
+                List<FailedMessages.Failure> failures = new ArrayList<>();
+                for (Learnt l : results) if (l != null && l.failure() != null) failures.add(l.failure());
+                FailedMessages.requireClassifierWorks((int) results.stream().filter(l -> l != null && l.failure() == null).count(), failures);
                 // Only what the classifier holds durably counts as learned.
                 session.classifier().sync();
+                FailedMessages.Outcome given = failedMessages.record(folder.name(), key, folder.uidValidity(), failures, false);
+                skipped += given.retried();
+                failed += Math.toIntExact(given.givenUp().size());
+                // Given up on: left where it is, and never tried again.
+                if (!given.givenUp().isEmpty()) {
+                    session.state().addScanned(session.account(), key, folder.uidValidity(), given.givenUp());
+                }
                 UidSet.Builder done = UidSet.builder();
                 for (Learnt l : results) {
-                    if (l == null) continue;
+                    if (l == null || l.failure() != null) continue;
                     done.add(l.uid());
                     if (l.result() == LearnResult.LEARNED) learned++;
                     session.state().markLearned(session.account(), l.digest(), session.classifier().name(), settings.label());
@@ -56,12 +73,13 @@ public final class LearnFlow {
                 followUp(folder, purpose, done.build());
             }
         }
-        return new LearnStats(toLearn, learned);
+        return new LearnStats(toLearn, learned, skipped, failed);
     }
 
-    private record Learnt(long uid, String digest, LearnResult result) {}
+    /** A learned message, or one the classifier failed on ({@code failure} set). */
+    private record Learnt(long uid, String digest, LearnResult result, FailedMessages.Failure failure) {}
 
-    /** Learns one message; null when this message alone could not be learned. */
+    /** Learns one message; null when this message alone could not be read. */
     private Learnt learn(String folder, FetchedMessage m) throws IOException {
         session.listener().message(folder, m.uid(), m.raw());
         // Users drop filed spam, report and all, into training folders: learn the original, not the wrapper.
@@ -72,13 +90,15 @@ public final class LearnFlow {
             result = session.state().learnedAs(session.account(), digest, session.classifier().name()).filter(settings.label()::equals).isPresent()
                     ? LearnResult.ALREADY_KNOWN
                     : session.classifier().learn(original, settings.label());
+        } catch (MessageRejectedException e) {
+            return new Learnt(m.uid(), digest, null, new FailedMessages.Failure(m, e));
         } catch (RuntimeException e) {
             // One odd message must not stop the training of the others; it stays in the folder for the next run.
             session.listener().skipped(folder, m.uid(), "could not be learned: " + e);
             return null;
         }
         session.listener().learned(folder, m.uid(), settings.label(), result);
-        return new Learnt(m.uid(), digest, result);
+        return new Learnt(m.uid(), digest, result, null);
     }
 
     private void followUp(OpenFolder folder, Purpose purpose, UidSet learnedUids) throws IOException {
