@@ -14,6 +14,7 @@ import dev.begone.classify.spamd.SpamdOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
@@ -126,7 +127,7 @@ final class ClassifierOptions {
     }
 
     Classifier create(String commandDefault, Path builtinModel) throws ClassifierException {
-        return create(commandDefault, builtinModel, Set.of());
+        return create(commandDefault, builtinModel, Map.of(), Set.of());
     }
 
     /**
@@ -134,13 +135,15 @@ final class ClassifierOptions {
      *
      * @param commandDefault what this command uses when none is named (isbg: spamassassin; elsewhere: builtin)
      * @param builtinModel   the built-in model's file, or null for a fresh model in memory
+     * @param environment    the environment the command was given, passed on to child programs (spamassassin, sa-learn)
      * @param hiddenEnvironment environment variables the classifier's child programs must not see
      */
-    Classifier create(String commandDefault, Path builtinModel, Set<String> hiddenEnvironment) throws ClassifierException {
+    Classifier create(String commandDefault, Path builtinModel, Map<String, String> environment,
+            Set<String> hiddenEnvironment) throws ClassifierException {
         String names = names(commandDefault);
         List<Classifier> members = new ArrayList<>();
         try {
-            for (String name : names.split("\\+")) members.add(single(name, builtinModel, hiddenEnvironment));
+            for (String name : names.split("\\+")) members.add(single(name, builtinModel, environment, hiddenEnvironment));
         } catch (ClassifierException | RuntimeException e) {
             for (Classifier c : members) {
                 try {
@@ -154,14 +157,15 @@ final class ClassifierOptions {
         return members.size() == 1 ? members.get(0) : new FusionClassifier(members);
     }
 
-    private Classifier single(String name, Path builtinModel, Set<String> hiddenEnvironment) throws ClassifierException {
+    private Classifier single(String name, Path builtinModel, Map<String, String> environment,
+            Set<String> hiddenEnvironment) throws ClassifierException {
         return switch (name) {
             case "builtin" -> builtinModel == null
                     ? BuiltinClassifier.inMemory(BuiltinOptions.defaults())
                     : BuiltinClassifier.load(builtinModel, BuiltinOptions.defaults());
             case "spamd" -> new SpamdClassifier(SpamdOptions.parse(spamd).withMaxConcurrent(jobs));
             case "spamassassin" -> new SpamAssassinProgram(SpamAssassinOptions.defaults().withMaxConcurrent(jobs)
-                    .withoutEnvironment(hiddenEnvironment));
+                    .withEnvironment(environment).withoutEnvironment(hiddenEnvironment));
             case "rspamd" -> new RspamdClassifier(rspamdOptions(true));
             default -> throw ExitException.badArguments("unknown classifier '" + name + "'");
         };

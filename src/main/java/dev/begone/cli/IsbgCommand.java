@@ -52,6 +52,8 @@ import picocli.CommandLine.Spec;
         })
 final class IsbgCommand implements Callable<Integer> {
     private static final int BATCH_SIZE = 50;
+    /** No message larger than this is ever fetched, whatever --maxsize says. */
+    private static final long MAX_FETCH_BYTES = 1L << 30;
     private static final Duration JOURNAL_RETENTION = Duration.ofDays(30);
 
     private final Map<String, String> env;
@@ -228,7 +230,9 @@ final class IsbgCommand implements Callable<Integer> {
         if (passwdFileName == null) passwordFile = paths.passwordFile(account);
 
         ImapSettings imap = new ImapSettings(imapHost, port, imapUser, password, noSsl ? TlsMode.STARTTLS : TlsMode.IMPLICIT,
-                allowPlaintext, tlsCa, tlsInsecure, Duration.ofSeconds(60), verbose ? Verbose.traceStream(err) : null);
+                allowPlaintext, tlsCa, tlsInsecure, Duration.ofSeconds(60), verbose ? Verbose.traceStream(err) : null,
+                // A --maxsize above the default literal limit asks for such messages to be fetched.
+                Math.min(MAX_FETCH_BYTES, Math.max(ImapSettings.DEFAULT_MAX_LITERAL_BYTES, maxSize + 64 * 1024)));
 
         try (AccountLock lock = dryRun ? null : AccountLock.acquire(
                         lockFileName != null ? lockFileName : paths.lockFile(account),
@@ -267,7 +271,8 @@ final class IsbgCommand implements Callable<Integer> {
         if (!dryRun && !spelledAccount.equals(account)) adoptSpelledModel(paths, spelledAccount, account);
         Set<String> hiddenEnvironment = passwordEnv == null ? Set.of() : Set.of(passwordEnv);
         try (StateStore state = dryRun ? StateStore.openInMemoryCopy(db) : StateStore.open(db);
-                Classifier classifier = classifierOptions.create("spamassassin", paths.modelFile(account, "builtin"), hiddenEnvironment)) {
+                Classifier classifier = classifierOptions.create("spamassassin", paths.modelFile(account, "builtin"), env,
+                        hiddenEnvironment)) {
             // What an earlier begone kept under the host as spelled (IMAP.Example.org) moves to the lower-cased key.
             if (!dryRun && !spelledAccount.equals(account)) state.renameAccount(spelledAccount, account);
             Session session = new Session(store, state, account, classifier, pool, listener);

@@ -52,6 +52,9 @@ public interface MailStore extends AutoCloseable {
         /** One round trip however large the folder. */
         UidSet search(SearchCriteria criteria) throws MailStoreException;
 
+        /** RFC822.SIZE per UID, one cheap command: what the caller needs to cut fetches by bytes. */
+        Map<Long, Long> sizes(UidSet uids) throws MailStoreException;
+
         /** Whole messages in one command for the whole set (batching is the caller's job); never sets \Seen. */
         List<FetchedMessage> fetch(UidSet uids) throws MailStoreException;
 

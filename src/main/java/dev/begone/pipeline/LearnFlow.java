@@ -44,7 +44,7 @@ public final class LearnFlow {
             UidSet fresh = folder.search(SearchCriteria.all().flagged(settings.flagged()).undeleted()
                     .excluding(session.state().scanned(session.account(), key, folder.uidValidity())));
             if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());
-            for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize())) {
+            for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize(), folder.sizes(fresh), Batches.MAX_BATCH_BYTES)) {
                 List<FetchedMessage> messages = folder.fetch(batch);
                 toLearn += messages.size();
                 if (settings.dryRun()) continue;

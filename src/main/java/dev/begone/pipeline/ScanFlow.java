@@ -62,7 +62,7 @@ public final class ScanFlow {
             if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());
 
             Deque<List<Future<Scored>>> inFlight = new ArrayDeque<>();
-            for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize())) {
+            for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize(), folder.sizes(fresh), Batches.MAX_BATCH_BYTES)) {
                 inFlight.add(submit(folder, folder.fetch(batch)));
                 if (inFlight.size() > BATCHES_AHEAD) act(folder, Batches.awaitAll(inFlight.removeFirst()), tally);
             }

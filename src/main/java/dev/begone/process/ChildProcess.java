@@ -44,10 +44,26 @@ public final class ChildProcess implements AutoCloseable {
             // --wait: if setsid had to fork, it still exits with the program's status.
             command.add(SETSID.toString());
             command.add("--wait");
-            command.addAll(builder.command());
+            // Found here, so that a missing program fails to start, as it would without setsid.
+            command.add(locate(builder.command().get(0)));
+            command.addAll(builder.command().subList(1, builder.command().size()));
             builder = builder.command(command);
         }
         return new ChildProcess(builder.start(), ownGroup);
+    }
+
+    /** The program's path: as given when it names a directory, else the first match on this process's PATH. */
+    private static String locate(String program) throws IOException {
+        if (program.contains("/")) {
+            if (!Files.isExecutable(Path.of(program))) throw new IOException(program + ": no such executable file");
+            return program;
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        for (String dir : path.split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) return candidate.toString();
+        }
+        throw new IOException(program + ": not found on PATH");
     }
 
     public Process process() {
