@@ -50,10 +50,12 @@ final class ResponseGuard extends FilterInputStream {
         return n;
     }
 
+    /** Skipped bytes are read and watched like any others (TLS skips what is left when it closes). */
     @Override
     public long skip(long n) throws IOException {
-        // Skipped bytes would go unwatched; IMAP parsing never skips, so neither does this stream.
-        return 0;
+        byte[] scratch = new byte[(int) Math.min(Math.max(n, 0), 8192)];
+        int r = scratch.length == 0 ? 0 : read(scratch, 0, scratch.length);
+        return Math.max(r, 0);
     }
 
     private void watch(byte b) throws IOException {
