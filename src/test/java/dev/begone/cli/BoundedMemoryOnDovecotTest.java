@@ -34,7 +34,8 @@ class BoundedMemoryOnDovecotTest {
     @Test
     void fiftyMessagesOfTwentyMegabytesPassWithAHeapOf256Megabytes() throws Exception {
         ServerProcess.assumeInstalled("dovecot", "dovecot-imapd");
-        try (Dovecot dovecot = Dovecot.start(Files.createDirectories(dir.resolve("dovecot")))) {
+        try (Dovecot dovecot = Dovecot.start(Files.createDirectories(dir.resolve("dovecot")),
+                Dovecot.Options.DEFAULT.withQuotaMegabytes(2048))) {
             for (int from = 0; from < MESSAGES; from += 5) {
                 List<byte[]> some = new ArrayList<>();
                 for (int i = from; i < from + 5; i++) some.add(large(i));
