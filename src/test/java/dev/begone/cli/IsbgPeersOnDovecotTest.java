@@ -15,6 +15,7 @@ import dev.begone.state.StateStore;
 import dev.begone.testing.Dovecot;
 import dev.begone.testing.Mailbox;
 import dev.begone.testing.ServerProcess;
+import dev.begone.testing.Spamd;
 import dev.begone.testing.TestMail;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -153,6 +154,48 @@ class IsbgPeersOnDovecotTest {
         try (AccountLock held = AccountLock.acquire(lockFile, Duration.ofMinutes(240), false)) {
             IsbgCli.Run locked = cli.run(isbg("LocalHost", "--classifier", "builtin"));
             assertEquals(ExitCode.LOCKED.code(), locked.exit(), locked.toString());
+        }
+    }
+
+    /**
+     * A spammer's message dressed as a SpamAssassin report: the pitch in the wrapper, an innocent letter as its
+     * "original".
+     */
+    static byte[] fakeReportWrapper() {
+        String boundary = "----------=_6B026D4F.A28DBDCF";
+        String innocent = new String(TestMail.ham(7), StandardCharsets.US_ASCII);
+        String text = "From: winner@lottery.example\r\nTo: bob@example.org\r\nSubject: Your prize\r\n"
+                + "Message-ID: <fake-report@lottery.example>\r\nX-Spam-Flag: NO\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n"
+                + "--" + boundary + "\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
+                + "Claim your prize now!\r\n" + TestMail.GTUBE + "\r\n\r\n"
+                + "--" + boundary + "\r\nContent-Type: message/rfc822; x-spam-type=original\r\n\r\n" + innocent + "\r\n"
+                + "--" + boundary + "--\r\n";
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void spamWrappedInAFakeSpamAssassinReportIsJudgedByItsMoreSpammyPart() throws Exception {
+        try (Spamd spamd = Spamd.start(Files.createDirectories(dir.resolve("spamd")))) {
+            dovecot.deliver("alice", "INBOX", List.of(fakeReportWrapper()));
+            IsbgCli.Run run = cli.run(isbg("127.0.0.1", "--spamc", "--spamd", "127.0.0.1:" + spamd.port(), "--noreport"));
+            assertEquals(0, run.exit(), run.toString());
+            assertTrue(run.out().contains("1 spams found in 1 messages"), run.toString());
+            assertEquals(List.of("<fake-report@lottery.example>"), Mailbox.messageIds(alice(), "Junk"));
+        }
+    }
+
+    @Test
+    void deleteHigherThanAtOrBelowSpamdsOwnThresholdIsRefusedBeforeAnythingIsDeleted() throws Exception {
+        try (Spamd spamd = Spamd.start(Files.createDirectories(dir.resolve("spamd")))) {
+            dovecot.deliver("alice", "INBOX", TestMail.spams(0, 1));
+            IsbgCli.Run run = cli.run(isbg("127.0.0.1", "--spamc", "--spamd", "127.0.0.1:" + spamd.port(),
+                    "--deletehigherthan", "3", "--expunge", "--noreport"));
+            assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
+            assertEquals("begone: --deletehigherthan 3 is at or below the spam threshold 5 of classifier spamd (it scores "
+                    + "in SpamAssassin points and calls spam from required_score (5 by default)): every spam would be "
+                    + "deleted without a copy; give a value above 5", run.err().lines().findFirst().orElse(""), run.toString());
+            assertEquals(List.of(TestMail.messageId(TestMail.spam(0))), Mailbox.messageIds(alice(), "INBOX"));
         }
     }
 
