@@ -40,6 +40,11 @@ final class FailedMessages {
         }
     }
 
+    /** Forgets earlier failures of messages that have now gone through, so only real failures stay on record. */
+    void forget(String stateKey, long uidValidity, UidSet succeeded) throws StateException {
+        session.state().clearMessageFailures(session.account(), stateKey, uidValidity, succeeded);
+    }
+
     /**
      * Logs each failure and, unless {@code dryRun}, counts the attempt in the state.
      *

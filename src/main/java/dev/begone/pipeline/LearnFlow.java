@@ -70,6 +70,7 @@ public final class LearnFlow {
                     if (l.result() == LearnResult.LEARNED) learned++;
                     session.state().markLearned(session.account(), l.digest(), session.classifier().name(), settings.label());
                 }
+                failedMessages.forget(key, folder.uidValidity(), done.build());
                 followUp(folder, purpose, done.build());
             }
         }

@@ -173,6 +173,9 @@ public final class ScanFlow {
             }
         }
         if (settings.dryRun()) return;
+        UidSet.Builder scoredUids = UidSet.builder();
+        for (Scored s : batch) if (s != null && s.failure() == null) scoredUids.add(s.message().uid());
+        failedMessages.forget(key, folder.uidValidity(), scoredUids.build());
         List<Action> plan = plan(file.build(), delete.build());
         if (!plan.isEmpty()) runner.perform(folder, Purpose.SCAN, plan, messageIds, uploads);
         // Messages given up on are left where they are, and count as handled so that no run tries them again.
