@@ -121,6 +121,11 @@ public final class ImapMailStore implements MailStore {
     }
 
     @Override
+    public long maxMessageBytes() {
+        return settings.maxLiteralBytes();
+    }
+
+    @Override
     public OpenFolder open(String folder, boolean readOnly) throws MailStoreException {
         if (current != null && current.isOpen()) {
             throw new IllegalStateException("folder " + current.name() + " is still open; close it first");

@@ -29,6 +29,9 @@ public interface MailStore extends AutoCloseable {
 
     void create(String folder) throws MailStoreException;
 
+    /** The largest message this store fetches; a larger one would end the connection (see ImapSettings). */
+    long maxMessageBytes();
+
     /** Selects (or, read-only, examines) a folder; a store has at most one open folder, so close it first. */
     OpenFolder open(String folder, boolean readOnly) throws MailStoreException;
 

@@ -16,8 +16,16 @@ import java.util.List;
 final class FailedMessages {
     static final int MAX_ATTEMPTS = 3;
 
-    /** One message and the classifier's error about it. */
-    record Failure(FetchedMessage message, MessageRejectedException error) {}
+    /**
+     * One message and the classifier's error about it.
+     *
+     * @param fingerprint SHA-256 of the raw message, or {@code size:N} for one too large to fetch
+     */
+    record Failure(long uid, long size, String fingerprint, MessageRejectedException error) {
+        Failure(FetchedMessage m, MessageRejectedException error) {
+            this(m.uid(), m.raw().length, MessageIds.digest(m.raw()), error);
+        }
+    }
 
     /** What became of a batch's failures: given up now, or left to a later run. */
     record Outcome(UidSet givenUp, int retried) {}
@@ -55,22 +63,21 @@ final class FailedMessages {
         UidSet.Builder givenUp = UidSet.builder();
         int retried = 0;
         for (Failure f : failures) {
-            FetchedMessage m = f.message();
-            String what = m.raw().length + " bytes, " + session.classifier().name() + " failed: " + f.error().getMessage();
+            String what = f.size() + " bytes, " + session.classifier().name() + " failed: " + f.error().getMessage();
             if (dryRun) {
-                session.listener().skipped(folder, m.uid(), what);
+                session.listener().skipped(folder, f.uid(), what);
                 retried++;
                 continue;
             }
             int attempts = session.state().recordMessageFailure(session.account(),
-                    new MessageFailure.Key(stateKey, uidValidity, m.uid()), MessageIds.digest(m.raw()), f.error().getMessage());
+                    new MessageFailure.Key(stateKey, uidValidity, f.uid()), f.fingerprint(), f.error().getMessage());
             if (attempts >= MAX_ATTEMPTS) {
-                givenUp.add(m.uid());
-                session.listener().skipped(folder, m.uid(), what + " (attempt " + attempts + " of " + MAX_ATTEMPTS
+                givenUp.add(f.uid());
+                session.listener().skipped(folder, f.uid(), what + " (attempt " + attempts + " of " + MAX_ATTEMPTS
                         + ": given up, the message stays where it is)");
             } else {
                 retried++;
-                session.listener().skipped(folder, m.uid(), what + " (attempt " + attempts + " of " + MAX_ATTEMPTS
+                session.listener().skipped(folder, f.uid(), what + " (attempt " + attempts + " of " + MAX_ATTEMPTS
                         + ", tried again next run)");
             }
         }

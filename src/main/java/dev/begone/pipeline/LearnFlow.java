@@ -44,7 +44,26 @@ public final class LearnFlow {
             UidSet fresh = folder.search(SearchCriteria.all().flagged(settings.flagged()).undeleted()
                     .excluding(session.state().scanned(session.account(), key, folder.uidValidity())));
             if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());
-            for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize(), folder.sizes(fresh), Batches.MAX_BATCH_BYTES)) {
+            Map<Long, Long> sizes = folder.sizes(fresh);
+            // A message too large to fetch is a failure of that message, not of the run.
+            List<FailedMessages.Failure> tooLarge = new ArrayList<>();
+            for (Map.Entry<Long, Long> e : sizes.entrySet()) {
+                if (e.getValue() > session.store().maxMessageBytes()) {
+                    tooLarge.add(new FailedMessages.Failure(e.getKey(), e.getValue(), "size:" + e.getValue(),
+                            MessageRejectedException.beforeSending(e.getValue() + " bytes is over the largest message "
+                                    + "begone fetches (" + session.store().maxMessageBytes() + " bytes)")));
+                }
+            }
+            if (!tooLarge.isEmpty()) {
+                toLearn += tooLarge.size();
+                FailedMessages.Outcome given = retryOrGiveUp(folder, key, tooLarge);
+                skipped += given.retried();
+                failed += Math.toIntExact(given.givenUp().size());
+                UidSet.Builder skip = UidSet.builder();
+                tooLarge.forEach(f -> skip.add(f.uid()));
+                fresh = fresh.minus(skip.build());
+            }
+            for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize(), sizes, Batches.MAX_BATCH_BYTES)) {
                 List<FetchedMessage> messages = folder.fetch(batch);
                 toLearn += messages.size();
                 if (settings.dryRun()) continue;
@@ -56,13 +75,9 @@ public final class LearnFlow {
                 FailedMessages.requireClassifierWorks((int) results.stream().filter(l -> l != null && l.failure() == null).count(), failures);
                 // Only what the classifier holds durably counts as learned.
                 session.classifier().sync();
-                FailedMessages.Outcome given = failedMessages.record(folder.name(), key, folder.uidValidity(), failures, false);
+                FailedMessages.Outcome given = retryOrGiveUp(folder, key, failures);
                 skipped += given.retried();
                 failed += Math.toIntExact(given.givenUp().size());
-                // Given up on: left where it is, and never tried again.
-                if (!given.givenUp().isEmpty()) {
-                    session.state().addScanned(session.account(), key, folder.uidValidity(), given.givenUp());
-                }
                 UidSet.Builder done = UidSet.builder();
                 for (Learnt l : results) {
                     if (l == null || l.failure() != null) continue;
@@ -75,6 +90,17 @@ public final class LearnFlow {
             }
         }
         return new LearnStats(toLearn, learned, skipped, failed);
+    }
+
+    private FailedMessages.Outcome retryOrGiveUp(OpenFolder folder, String key, List<FailedMessages.Failure> failures)
+            throws IOException {
+        FailedMessages.Outcome given = failedMessages.record(folder.name(), key, folder.uidValidity(), failures,
+                settings.dryRun());
+        // Given up on: left where it is, and never tried again.
+        if (!settings.dryRun() && !given.givenUp().isEmpty()) {
+            session.state().addScanned(session.account(), key, folder.uidValidity(), given.givenUp());
+        }
+        return given;
     }
 
     /** A learned message, or one the classifier failed on ({@code failure} set). */

@@ -111,6 +111,18 @@ class IsbgPeersOnDovecotTest {
     }
 
     @Test
+    void aTrainingMessageTooLargeToFetchIsSkippedWithoutFetchingItAndTheRunGoesOn() throws Exception {
+        byte[] huge = bigSpam(Math.toIntExact(ImapSettings.DEFAULT_MAX_LITERAL_BYTES + 1024));
+        dovecot.deliver("alice", "Learn/Spam", List.of(huge, TestMail.pitch(1)));
+        IsbgCli.Run run = cli.run(isbg("127.0.0.1", "--classifier", "builtin", "--learnspambox", "Learn/Spam"));
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.err().contains("begone: Learn/Spam uid 1 skipped: " + huge.length + " bytes, builtin failed: "
+                + huge.length + " bytes is over the largest message begone fetches (" + ImapSettings.DEFAULT_MAX_LITERAL_BYTES
+                + " bytes) (attempt 1 of 3, tried again next run)"), run.toString());
+        assertTrue(run.out().contains("1/2 spams learnt"), run.toString());
+    }
+
+    @Test
     void childProgramsNeverSeeTheVariableHoldingThePassword() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path seen = dir.resolve("env-seen");
