@@ -14,9 +14,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package tree is the architecture: cli → pipeline → {imap, classify, rules, state}; each lower package knows
- * nothing above it and keeps its library (Angus Mail, JDBC, sockets) to itself. Every package may read the
- * {@code config} records, and {@code config} knows nothing else of begone. Checked on the sources' imports.
+ * The package tree is the architecture: cli → pipeline → {imap, classify, rules, state}, and {cli, classify} →
+ * process (child programs with deadlines); each lower package knows nothing above it and keeps its library
+ * (Angus Mail, JDBC, sockets) to itself. Every package may read the {@code config} records, and {@code config}
+ * knows nothing else of begone. Checked on the sources' imports.
  */
 class ArchitectureTest {
     private static final Path MAIN = Path.of("src/main/java/dev/begone");
@@ -35,14 +36,15 @@ class ArchitectureTest {
     private static final Map<String, Rule> RULES = Map.of(
             "config", new Rule(List.of("config"), concat(concat(MAIL_LIBRARY, DATABASE), NETWORK)),
             "imap", new Rule(List.of("imap", "config"), DATABASE),
-            "classify", new Rule(List.of("classify", "config"), concat(MAIL_LIBRARY, DATABASE)),
+            "classify", new Rule(List.of("classify", "process", "config"), concat(MAIL_LIBRARY, DATABASE)),
+            "process", new Rule(List.of("process"), concat(concat(MAIL_LIBRARY, DATABASE), List.of("java.net"))),
             "state", new Rule(List.of("state", "imap", "classify", "config"), MAIL_LIBRARY),
             "rules", new Rule(List.of("rules", "classify", "config"), List.of("java.io", "java.nio", "java.net", "java.sql")),
             "pipeline", new Rule(List.of("pipeline", "imap", "classify", "state", "rules", "config"),
                     concat(concat(MAIL_LIBRARY, DATABASE), List.of("java.net"))),
             "eval", new Rule(List.of("eval", "classify", "config"), DATABASE),
             "demo", new Rule(List.of("demo", "pipeline", "imap", "classify", "state", "rules", "config"), DATABASE),
-            "cli", new Rule(List.of("cli", "pipeline", "imap", "classify", "state", "rules", "eval", "demo", "config"),
+            "cli", new Rule(List.of("cli", "pipeline", "imap", "classify", "state", "rules", "eval", "demo", "config", "process"),
                     concat(concat(MAIL_LIBRARY, DATABASE), List.of("java.net"))));
 
     @Test

@@ -14,6 +14,7 @@ import dev.begone.classify.spamd.SpamdOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
@@ -24,7 +25,9 @@ final class ClassifierOptions {
     @Option(names = "--classifier", paramLabel = "NAME[+NAME...]",
             description = "builtin (begone's own, needs nothing else), spamd (SpamAssassin's daemon, spoken natively), "
                     + "spamassassin (the standalone programs), rspamd (over HTTP); several joined by + are fused by "
-                    + "averaging their log-odds.")
+                    + "averaging their log-odds. Scores: builtin and fusions 0 to 100 (spam from 50); spamd and "
+                    + "spamassassin SpamAssassin points (spam from required_score, 5 by default); rspamd Rspamd points "
+                    + "(spam from --rspamd-threshold, else Rspamd's add header threshold, 6 when stock).")
     String classifier;
 
     @Option(names = "--spamc", description = "Use spamd instead of the standalone SpamAssassin programs (same as --classifier spamd).")
@@ -102,17 +105,45 @@ final class ClassifierOptions {
         return o;
     }
 
+    /** The score scale of the chosen classifier, for --deletehigherthan. */
+    record Scale(String name, String description, Double spamThreshold) {}
+
+    Scale scale(String commandDefault) {
+        String names = names(commandDefault);
+        if (names.contains("+") || names.equals("builtin")) {
+            return new Scale(names, "it scores from 0 to 100 and calls 50 and above spam", 50.0);
+        }
+        if (names.equals("rspamd")) {
+            return new Scale(names, "it scores in Rspamd points and calls spam from "
+                    + (rspamdThreshold != null ? "--rspamd-threshold " + rspamdThreshold
+                            : "Rspamd's add header threshold (6 when stock)"), rspamdThreshold);
+        }
+        // The required_score of a SpamAssassin site is only known from its first answer.
+        return new Scale(names, "it scores in SpamAssassin points and calls spam from required_score (5 by default)", null);
+    }
+
+    private String names(String commandDefault) {
+        return classifier != null ? classifier : spamc ? "spamd" : commandDefault;
+    }
+
+    Classifier create(String commandDefault, Path builtinModel) throws ClassifierException {
+        return create(commandDefault, builtinModel, Map.of(), Set.of());
+    }
+
     /**
      * Builds the chosen classifier.
      *
      * @param commandDefault what this command uses when none is named (isbg: spamassassin; elsewhere: builtin)
      * @param builtinModel   the built-in model's file, or null for a fresh model in memory
+     * @param environment    the environment the command was given, passed on to child programs (spamassassin, sa-learn)
+     * @param hiddenEnvironment environment variables the classifier's child programs must not see
      */
-    Classifier create(String commandDefault, Path builtinModel) throws ClassifierException {
-        String names = classifier != null ? classifier : spamc ? "spamd" : commandDefault;
+    Classifier create(String commandDefault, Path builtinModel, Map<String, String> environment,
+            Set<String> hiddenEnvironment) throws ClassifierException {
+        String names = names(commandDefault);
         List<Classifier> members = new ArrayList<>();
         try {
-            for (String name : names.split("\\+")) members.add(single(name, builtinModel));
+            for (String name : names.split("\\+")) members.add(single(name, builtinModel, environment, hiddenEnvironment));
         } catch (ClassifierException | RuntimeException e) {
             for (Classifier c : members) {
                 try {
@@ -126,13 +157,15 @@ final class ClassifierOptions {
         return members.size() == 1 ? members.get(0) : new FusionClassifier(members);
     }
 
-    private Classifier single(String name, Path builtinModel) throws ClassifierException {
+    private Classifier single(String name, Path builtinModel, Map<String, String> environment,
+            Set<String> hiddenEnvironment) throws ClassifierException {
         return switch (name) {
             case "builtin" -> builtinModel == null
                     ? BuiltinClassifier.inMemory(BuiltinOptions.defaults())
                     : BuiltinClassifier.load(builtinModel, BuiltinOptions.defaults());
             case "spamd" -> new SpamdClassifier(SpamdOptions.parse(spamd).withMaxConcurrent(jobs));
-            case "spamassassin" -> new SpamAssassinProgram(SpamAssassinOptions.defaults().withMaxConcurrent(jobs));
+            case "spamassassin" -> new SpamAssassinProgram(SpamAssassinOptions.defaults().withMaxConcurrent(jobs)
+                    .withEnvironment(environment).withoutEnvironment(hiddenEnvironment));
             case "rspamd" -> new RspamdClassifier(rspamdOptions(true));
             default -> throw ExitException.badArguments("unknown classifier '" + name + "'");
         };

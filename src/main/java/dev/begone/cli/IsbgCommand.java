@@ -17,6 +17,7 @@ import dev.begone.pipeline.ScanFlow;
 import dev.begone.pipeline.ScanResult;
 import dev.begone.pipeline.ScanSettings;
 import dev.begone.pipeline.Session;
+import dev.begone.rules.DeleteThresholdTooLowException;
 import dev.begone.rules.SpamPolicy;
 import dev.begone.state.AccountLock;
 import dev.begone.state.StatePaths;
@@ -25,8 +26,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -49,6 +52,8 @@ import picocli.CommandLine.Spec;
         })
 final class IsbgCommand implements Callable<Integer> {
     private static final int BATCH_SIZE = 50;
+    /** No message larger than this is ever fetched, whatever --maxsize says. */
+    private static final long MAX_FETCH_BYTES = 1L << 30;
     private static final Duration JOURNAL_RETENTION = Duration.ofDays(30);
 
     private final Map<String, String> env;
@@ -83,7 +88,9 @@ final class IsbgCommand implements Callable<Integer> {
     @Option(names = "--delete", description = "The spams will be marked for deletion from your inbox.")
     boolean delete;
 
-    @Option(names = "--deletehigherthan", paramLabel = "#", description = "Delete any spam with a score higher than #.")
+    @Option(names = "--deletehigherthan", paramLabel = "#", description = "Delete any spam with a score higher than #, on the classifier's own scale "
+            + "(builtin and fusions: 0 to 100, spam from 50; spamd, spamassassin: SpamAssassin points, spam from 5 by default; "
+            + "rspamd: Rspamd points); # must be above the classifier's spam threshold.")
     Double deleteHigherThan;
 
     @Option(names = "--exitcodes", description = "Use exitcodes to detail what happened.")
@@ -205,24 +212,36 @@ final class IsbgCommand implements Callable<Integer> {
         }
         validate();
         int port = imapPort != null ? imapPort : noSsl ? 143 : 993;
-        String account = imapUser + "@" + imapHost + ":" + port;
+        // Host names are case-insensitive: IMAP.Example.org and imap.example.org share one lock and one state.
+        String account = imapUser + "@" + imapHost.toLowerCase(Locale.ROOT) + ":" + port;
+        String spelledAccount = imapUser + "@" + imapHost + ":" + port;
         StatePaths paths = StatePaths.defaults(env);
         if (tlsInsecure) err.println("begone: warning: --tls-insecure: the server's certificate is NOT verified; anyone on the path can read your mail and password");
         if (imapPasswd != null) err.println("begone: warning: --imappasswd puts the password where every user can see it (ps); prefer --password-command or --password-env");
 
         Path passwordFile = passwdFileName != null ? passwdFileName : paths.passwordFile(account);
+        Path spelledPasswordFile = paths.passwordFile(spelledAccount);
+        // A password saved by an earlier begone under the host as spelled on the command line is still found.
+        if (passwdFileName == null && !Files.exists(passwordFile) && Files.isRegularFile(spelledPasswordFile)) {
+            passwordFile = spelledPasswordFile;
+        }
         Secret password = Passwords.resolve(new Passwords.Sources(passwordCommand, passwordEnv, imapPasswd, passwdFileName,
                 passwdFileName == null ? passwordFile : null, !nonInteractive), env, account);
+        if (passwdFileName == null) passwordFile = paths.passwordFile(account);
 
         ImapSettings imap = new ImapSettings(imapHost, port, imapUser, password, noSsl ? TlsMode.STARTTLS : TlsMode.IMPLICIT,
-                allowPlaintext, tlsCa, tlsInsecure, Duration.ofSeconds(60), verbose ? Verbose.traceStream(err) : null);
+                allowPlaintext, tlsCa, tlsInsecure, Duration.ofSeconds(60), verbose ? Verbose.traceStream(err) : null,
+                // A --maxsize above the default literal limit asks for such messages to be fetched.
+                Math.min(MAX_FETCH_BYTES, Math.max(ImapSettings.DEFAULT_MAX_LITERAL_BYTES, maxSize + 64 * 1024)));
 
         try (AccountLock lock = dryRun ? null : AccountLock.acquire(
                         lockFileName != null ? lockFileName : paths.lockFile(account),
                         Duration.ofSeconds(Math.round(lockFileGrace * 60)), ignoreLockFile);
                 MailStore store = ImapMailStore.connect(imap)) {
             if (lock != null) lock.warning().ifPresent(w -> err.println("begone: warning: " + w));
-            if (savePw) {
+            if (savePw && dryRun) {
+                err.println("begone: --dryrun: the password is not saved");
+            } else if (savePw) {
                 Passwords.save(password, passwordFile);
                 err.println("begone: password saved in plain text to " + passwordFile + " (readable only by you)");
             }
@@ -232,11 +251,12 @@ final class IsbgCommand implements Callable<Integer> {
                 }
                 return ExitCode.OK.code();
             }
-            return scanAndLearn(store, account, out, err);
+            return scanAndLearn(store, account, spelledAccount, out, err);
         }
     }
 
-    private int scanAndLearn(MailStore store, String account, PrintWriter out, PrintWriter err) throws IOException {
+    private int scanAndLearn(MailStore store, String account, String spelledAccount, PrintWriter out, PrintWriter err)
+            throws IOException {
         String trash = gmail ? store.folderWithSpecialUse("\\Trash").orElseThrow(() -> new dev.begone.imap.MailStoreException(
                 "--gmail: the server lists no folder with the \\Trash SPECIAL-USE attribute")) : null;
         requireFolder(store, imapInbox, "--imapinbox");
@@ -247,8 +267,14 @@ final class IsbgCommand implements Callable<Integer> {
         PipelineListener listener = new Verbose(err, verbose, verboseMails);
         Path db = trackFile != null ? trackFile : StatePaths.defaults(env).db();
         ExecutorService pool = Executors.newFixedThreadPool(classifierOptions.jobs());
+        StatePaths paths = StatePaths.defaults(env);
+        if (!dryRun && !spelledAccount.equals(account)) adoptSpelledModel(paths, spelledAccount, account);
+        Set<String> hiddenEnvironment = passwordEnv == null ? Set.of() : Set.of(passwordEnv);
         try (StateStore state = dryRun ? StateStore.openInMemoryCopy(db) : StateStore.open(db);
-                Classifier classifier = classifierOptions.create("spamassassin", StatePaths.defaults(env).modelFile(account, "builtin"))) {
+                Classifier classifier = classifierOptions.create("spamassassin", paths.modelFile(account, "builtin"), env,
+                        hiddenEnvironment)) {
+            // What an earlier begone kept under the host as spelled (IMAP.Example.org) moves to the lower-cased key.
+            if (!dryRun && !spelledAccount.equals(account)) state.renameAccount(spelledAccount, account);
             Session session = new Session(store, state, account, classifier, pool, listener);
             if (!dryRun) {
                 int recovered = Recovery.run(session, expunge);
@@ -262,22 +288,43 @@ final class IsbgCommand implements Callable<Integer> {
                 if (flag) spamFlags.add("\\Flagged");
                 ScanSettings settings = new ScanSettings(imapInbox, spamInbox, maxSize, partialRun, !noReport, spamFlags,
                         delete, deleteHigherThan, trash, expunge, dryRun, BATCH_SIZE);
-                scan = new ScanFlow(session, settings, new SpamPolicy(deleteHigherThan)).run();
+                try {
+                    scan = new ScanFlow(session, settings, new SpamPolicy(deleteHigherThan)).run();
+                } catch (DeleteThresholdTooLowException e) {
+                    throw deleteThresholdTooLow(e.spamThreshold());
+                }
             }
             // Finished actions stay in the journal for a while (to see what was done), not forever.
             state.pruneJournal(account, JOURNAL_RETENTION);
             if (!noStats) {
                 if (spamLearnt != null) out.println(spamLearnt.learned() + "/" + spamLearnt.toLearn() + " spams learnt");
+                if (spamLearnt != null) printFailures(out, "spams not learnt", spamLearnt.skipped(), spamLearnt.failed());
                 if (hamLearnt != null) out.println(hamLearnt.learned() + "/" + hamLearnt.toLearn() + " hams learnt");
+                if (hamLearnt != null) printFailures(out, "hams not learnt", hamLearnt.skipped(), hamLearnt.failed());
                 if (scan != null) {
                     out.println(scan.spam() + " spams found in " + scan.messages() + " messages");
                     out.println(scan.deleted() + "/" + scan.spam() + " was automatically deleted");
+                    printFailures(out, "messages not scored", scan.skipped(), scan.failed());
                 }
             }
             return exitCodes && scan != null ? exitCodeFor(scan).code() : ExitCode.OK.code();
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Only when there were failures, so that isbg's statistics lines stay as they were otherwise. */
+    private static void printFailures(PrintWriter out, String what, int retried, int givenUp) {
+        if (retried + givenUp == 0) return;
+        out.println((retried + givenUp) + " " + what + " because the classifier failed on them: " + retried
+                + " to be tried again next run, " + givenUp + " given up after " + LearnFlow.MAX_ATTEMPTS
+                + " attempts and left where they are");
+    }
+
+    private static void adoptSpelledModel(StatePaths paths, String spelled, String account) throws IOException {
+        Path old = paths.modelFile(spelled, "builtin");
+        Path lowerCased = paths.modelFile(account, "builtin");
+        if (Files.exists(old) && !Files.exists(lowerCased)) Files.move(old, lowerCased, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private LearnStats learn(Session session, String folder, Label label, String trash) throws IOException {
@@ -321,5 +368,37 @@ final class IsbgCommand implements Callable<Integer> {
             throw ExitException.badArguments("--teachonly needs --learnspambox or --learnhambox");
         }
         classifierOptions.validate();
+        ClassifierOptions.Scale scale = classifierOptions.scale("spamassassin");
+        if (deleteHigherThan != null && scale.spamThreshold() != null && deleteHigherThan <= scale.spamThreshold()) {
+            throw deleteThresholdTooLow(scale.spamThreshold());
+        }
+        // Filing into the folder being scanned, or learning from it, would handle the same messages over and over.
+        if (!teachOnly && sameFolder(spamInbox, imapInbox)) {
+            throw ExitException.badArguments("--spaminbox " + spamInbox + " is the scanned folder --imapinbox " + imapInbox
+                    + ": spam would be filed where it is found, again on every run");
+        }
+        for (String[] box : new String[][] {{"--learnspambox", learnSpamBox}, {"--learnhambox", learnHamBox}}) {
+            if (box[1] != null && sameFolder(box[1], imapInbox)) {
+                throw ExitException.badArguments(box[0] + " " + box[1] + " is the scanned folder --imapinbox " + imapInbox
+                        + ": a training folder must be a folder of its own");
+            }
+        }
+    }
+
+    private ExitException deleteThresholdTooLow(double spamThreshold) {
+        ClassifierOptions.Scale scale = classifierOptions.scale("spamassassin");
+        return ExitException.badArguments(String.format(Locale.ROOT,
+                "--deletehigherthan %s is at or below the spam threshold %s of classifier %s (%s): every spam would be "
+                        + "deleted without a copy; give a value above %s", number(deleteHigherThan), number(spamThreshold),
+                scale.name(), scale.description(), number(spamThreshold)));
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** IMAP folder names are case-sensitive, except INBOX (RFC 3501 5.1). */
+    private static boolean sameFolder(String a, String b) {
+        return a.equals(b) || a.equalsIgnoreCase("INBOX") && b.equalsIgnoreCase("INBOX");
     }
 }

@@ -1,6 +1,8 @@
 package dev.begone.cli;
 
 import dev.begone.imap.Secret;
+import dev.begone.process.ChildProcess;
+import java.io.ByteArrayOutputStream;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * (discouraged) command-line value, a file, the saved file, or a prompt without echo.
  */
 final class Passwords {
-    private static final long COMMAND_TIMEOUT_SECONDS = 60;
+    /** How long a --password-command may take, its output included. */
+    static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
 
     /** Where a password may come from, in the order they are tried. */
     record Sources(String command, String envVar, String commandLineValue, Path file, Path savedFile, boolean interactive) {}
@@ -26,7 +32,7 @@ final class Passwords {
     private Passwords() {}
 
     static Secret resolve(Sources s, Map<String, String> env, String account) {
-        if (s.command() != null) return fromCommand(s.command(), env);
+        if (s.command() != null) return fromCommand(s.command(), env, COMMAND_LIMIT);
         if (s.envVar() != null) {
             String v = env.get(s.envVar());
             if (v == null || v.isEmpty()) throw ExitException.badArguments("--password-env " + s.envVar() + ": variable is not set");
@@ -75,32 +81,77 @@ final class Passwords {
         }
     }
 
-    private static Secret fromCommand(String command, Map<String, String> env) {
+    /**
+     * Runs the command with {@code /bin/sh} and takes the first line it prints. The limit covers the whole run,
+     * output included: a command that printed its line and exited is done even when a child it left behind still
+     * holds its output open, and that child is killed with the rest of the command's process tree.
+     */
+    static Secret fromCommand(String command, Map<String, String> env, Duration limit) {
+        ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", "-c", command))
+                .redirectInput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        // The command sees the environment begone was given (the same as the process's, except in tests).
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        ChildProcess child;
         try {
-            ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", "-c", command))
-                    .redirectInput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT);
-            // The command sees the environment begone was given (the same as the process's, except in tests).
-            pb.environment().clear();
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            byte[] out;
-            try (InputStream in = p.getInputStream()) {
-                out = in.readNBytes(64 * 1024);
-            }
-            if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw ExitException.badArguments("--password-command did not finish within " + COMMAND_TIMEOUT_SECONDS + " s");
-            }
-            if (p.exitValue() != 0) throw ExitException.badArguments("--password-command exited with " + p.exitValue());
-            String first = new String(out, StandardCharsets.UTF_8).lines().findFirst().orElse("");
-            if (first.isEmpty()) throw ExitException.badArguments("--password-command printed no password");
-            return Secret.of(first);
+            child = ChildProcess.start(pb, Set.of());
         } catch (IOException e) {
             throw ExitException.badArguments("--password-command could not run: " + e.getMessage());
+        }
+        try (child) {
+            FirstLine firstLine = FirstLine.readFrom(child.process().getInputStream());
+            long deadline = System.nanoTime() + limit.toNanos();
+            boolean exited = child.waitFor(limit);
+            String line = exited ? firstLine.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))) : null;
+            if (line == null) {
+                throw ExitException.badArguments("--password-command did not finish within " + limit.toSeconds() + " s");
+            }
+            int status = child.process().exitValue();
+            if (status != 0) throw ExitException.badArguments("--password-command exited with " + status);
+            if (line.isEmpty()) throw ExitException.badArguments("--password-command printed no password");
+            return Secret.of(line);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ExitException.badArguments("--password-command was interrupted");
+        }
+    }
+
+    /** Reads a program's output on a thread of its own, so that waiting for it can have a deadline. */
+    private static final class FirstLine {
+        private static final int MAX_BYTES = 64 * 1024;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CountDownLatch lineOrEnd = new CountDownLatch(1);
+
+        static FirstLine readFrom(InputStream in) {
+            FirstLine f = new FirstLine();
+            Thread.ofVirtual().name("password-command-output").start(() -> f.pump(in));
+            return f;
+        }
+
+        private void pump(InputStream in) {
+            try (in) {
+                int b;
+                while (bytes.size() < MAX_BYTES && (b = in.read()) >= 0) {
+                    if (b == '\n') break;
+                    synchronized (bytes) {
+                        bytes.write(b);
+                    }
+                }
+            } catch (IOException e) {
+                // The pipe was closed because the command was killed; what was read is all there is.
+            } finally {
+                lineOrEnd.countDown();
+            }
+        }
+
+        /** The first line (without CR LF), or null when none arrived within {@code timeout}. */
+        String await(Duration timeout) throws InterruptedException {
+            if (!lineOrEnd.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) return null;
+            synchronized (bytes) {
+                String s = bytes.toString(StandardCharsets.UTF_8);
+                return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+            }
         }
     }
 }

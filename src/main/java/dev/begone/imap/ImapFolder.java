@@ -116,6 +116,19 @@ final class ImapFolder implements MailStore.OpenFolder {
     }
 
     @Override
+    public Map<Long, Long> sizes(UidSet uids) throws MailStoreException {
+        if (uids.isEmpty()) return Map.of();
+        Map<Long, Long> out = new HashMap<>();
+        for (Response r : command("UID FETCH", new Argument().writeAtom(uids.toString()).writeAtom("(UID RFC822.SIZE)"))) {
+            if (!(r instanceof FetchResponse fr)) continue;
+            UID uid = fr.getItem(UID.class);
+            RFC822SIZE size = fr.getItem(RFC822SIZE.class);
+            if (uid != null && size != null && uids.contains(uid.uid)) out.put(uid.uid, size.size);
+        }
+        return out;
+    }
+
+    @Override
     public List<FetchedMessage> fetch(UidSet uids) throws MailStoreException {
         if (uids.isEmpty()) return List.of();
         Argument args = new Argument().writeAtom(uids.toString())

@@ -126,6 +126,11 @@ public final class ImapMailStore implements MailStore {
     }
 
     @Override
+    public long maxMessageBytes() {
+        return settings.maxLiteralBytes();
+    }
+
+    @Override
     public OpenFolder open(String folder, boolean readOnly) throws MailStoreException {
         opened.removeIf(f -> !f.isOpen());
         for (ImapFolder f : opened) {

@@ -44,6 +44,9 @@ final class ImapTls {
         props.setProperty("mail.store.protocol", protocol(s));
         props.setProperty(p + ".connectiontimeout", Long.toString(s.timeout().toMillis()));
         props.setProperty(p + ".timeout", Long.toString(s.timeout().toMillis()));
+        // A blocking write ignores the read timeout: Angus closes the socket from a timer when a write takes longer.
+        props.setProperty(p + ".writetimeout", Long.toString(s.timeout().toMillis()));
+        props.put(p + ".socketFactory", GuardedSockets.plainFactory(s.maxLiteralBytes(), ImapSettings.MAX_LINE_BYTES));
         // Login data stays out of the trace even when a trace is wanted.
         props.setProperty("mail.debug.auth", "false");
         props.setProperty("mail.debug.auth.username", "false");
@@ -73,7 +76,7 @@ final class ImapTls {
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, trust, null);
-            return new Configuring(ctx.getSocketFactory(), !s.insecure());
+            return new Configuring(ctx.getSocketFactory(), !s.insecure(), s.maxLiteralBytes());
         } catch (GeneralSecurityException e) {
             throw new MailStoreException("cannot set up TLS: " + e.getMessage(), e);
         }
@@ -129,23 +132,29 @@ final class ImapTls {
         return new MailStoreException("IMAP connection to " + where + " failed: " + e.getMessage(), e);
     }
 
-    /** Turns on host name verification in JSSE for every socket it makes (a second check besides Angus's). */
+    /**
+     * Turns on host name verification in JSSE for every socket it makes (a second check besides Angus's), and puts
+     * a {@link ResponseGuard} on what the server sends.
+     */
     private static final class Configuring extends SSLSocketFactory {
         private final SSLSocketFactory delegate;
         private final boolean verifyHost;
+        private final long maxLiteral;
 
-        Configuring(SSLSocketFactory delegate, boolean verifyHost) {
+        Configuring(SSLSocketFactory delegate, boolean verifyHost, long maxLiteral) {
             this.delegate = delegate;
             this.verifyHost = verifyHost;
+            this.maxLiteral = maxLiteral;
         }
 
         private Socket configure(Socket socket) {
-            if (verifyHost && socket instanceof SSLSocket ssl) {
+            if (!(socket instanceof SSLSocket ssl)) return socket;
+            if (verifyHost) {
                 SSLParameters params = ssl.getSSLParameters();
                 params.setEndpointIdentificationAlgorithm("HTTPS");
                 ssl.setSSLParameters(params);
             }
-            return socket;
+            return GuardedSockets.wrap(ssl, maxLiteral, ImapSettings.MAX_LINE_BYTES);
         }
 
         @Override

@@ -29,6 +29,9 @@ public interface MailStore extends AutoCloseable {
 
     void create(String folder) throws MailStoreException;
 
+    /** The largest message this store fetches; a larger one would end the connection (see ImapSettings). */
+    long maxMessageBytes();
+
     /** UIDVALIDITY and UIDNEXT of a folder, by STATUS: the folder need not be (and should not be) the open one. */
     FolderStatus status(String folder) throws MailStoreException;
 
@@ -57,6 +60,9 @@ public interface MailStore extends AutoCloseable {
 
         /** One round trip however large the folder. */
         UidSet search(SearchCriteria criteria) throws MailStoreException;
+
+        /** RFC822.SIZE per UID, one cheap command: what the caller needs to cut fetches by bytes. */
+        Map<Long, Long> sizes(UidSet uids) throws MailStoreException;
 
         /** Whole messages in one command for the whole set (batching is the caller's job); never sets \Seen. */
         List<FetchedMessage> fetch(UidSet uids) throws MailStoreException;

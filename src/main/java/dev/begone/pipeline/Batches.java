@@ -5,6 +5,7 @@ import dev.begone.imap.UidSet;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.PrimitiveIterator;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -14,19 +15,35 @@ import java.util.concurrent.Future;
 final class Batches {
     private Batches() {}
 
-    /** Splits into batches of at most {@code size} UIDs, the newest (highest) UIDs in the first batch. */
-    static List<UidSet> newestFirst(UidSet uids, int size) {
+    /**
+     * The most message bytes one fetch may bring in. A flow holds two batches at once (one scored while the next
+     * downloads), so memory is bounded by bytes, not by a count of messages of any size.
+     */
+    static final long MAX_BATCH_BYTES = 8L * 1024 * 1024;
+
+    /**
+     * Splits into batches of at most {@code size} UIDs and at most {@code maxBytes} by {@code sizes} (a message
+     * larger than that alone makes a batch of its own), the newest (highest) UIDs in the first batch. UIDs without
+     * a known size count as empty.
+     */
+    static List<UidSet> newestFirst(UidSet uids, int size, Map<Long, Long> sizes, long maxBytes) {
         List<UidSet> out = new ArrayList<>();
         PrimitiveIterator.OfLong it = uids.descendingIterator();
         UidSet.Builder b = UidSet.builder();
         int n = 0;
+        long bytes = 0;
         while (it.hasNext()) {
-            b.add(it.nextLong());
-            if (++n == size) {
+            long uid = it.nextLong();
+            long messageBytes = Math.max(0, sizes.getOrDefault(uid, 0L));
+            if (n > 0 && (n == size || bytes + messageBytes > maxBytes)) {
                 out.add(b.build());
                 b = UidSet.builder();
                 n = 0;
+                bytes = 0;
             }
+            b.add(uid);
+            n++;
+            bytes += messageBytes;
         }
         if (n > 0) out.add(b.build());
         return out;

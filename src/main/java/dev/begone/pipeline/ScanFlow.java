@@ -1,5 +1,7 @@
 package dev.begone.pipeline;
 
+import dev.begone.classify.MessageRejectedException;
+import dev.begone.classify.Outcome;
 import dev.begone.classify.Processed;
 import dev.begone.classify.SpamAssassinReports;
 import dev.begone.classify.Verdict;
@@ -34,15 +36,22 @@ public final class ScanFlow {
     private final ScanSettings settings;
     private final SpamPolicy policy;
     private final ActionRunner runner;
+    private final FailedMessages failedMessages;
 
     public ScanFlow(Session session, ScanSettings settings, SpamPolicy policy) {
         this.session = session;
         this.settings = settings;
         this.policy = policy;
         this.runner = new ActionRunner(session, settings.expunge());
+        this.failedMessages = new FailedMessages(session);
     }
 
-    private record Scored(FetchedMessage message, Verdict verdict, byte[] rewritten) {}
+    /** A scored message, or one the classifier failed on ({@code failure} set, no verdict). */
+    private record Scored(FetchedMessage message, Verdict verdict, byte[] rewritten, MessageRejectedException failure) {
+        Scored(FetchedMessage message, Verdict verdict, byte[] rewritten) {
+            this(message, verdict, rewritten, null);
+        }
+    }
 
     public ScanResult run() throws IOException {
         Tally tally = new Tally();
@@ -57,7 +66,7 @@ public final class ScanFlow {
             if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());
 
             Deque<List<Future<Scored>>> inFlight = new ArrayDeque<>();
-            for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize())) {
+            for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize(), folder.sizes(fresh), Batches.MAX_BATCH_BYTES)) {
                 inFlight.add(submit(folder, folder.fetch(batch)));
                 if (inFlight.size() > BATCHES_AHEAD) act(folder, Batches.awaitAll(inFlight.removeFirst()), tally);
             }
@@ -83,18 +92,24 @@ public final class ScanFlow {
         return futures;
     }
 
-    /** Scores one message; null when this message alone could not be scored (it is left alone and tried next run). */
+    /**
+     * Scores one message; null when this message alone could not be read (it is left alone and tried next run), a
+     * {@link Scored#failure()} when the classifier failed on it.
+     */
     private Scored score(String folder, FetchedMessage m) throws IOException {
         Scored scored;
         try {
-            // A message that is itself a SpamAssassin report (e.g. moved back by a user) is judged by its original.
+            // A message that is itself a SpamAssassin report (e.g. moved back by a user) is judged by its original. A
+            // spammer can fake such a wrapper around an innocent "original", so the wrapper is judged too, and the
+            // more spammy verdict of the two counts.
             byte[] content = SpamAssassinReports.unwrap(m.raw());
-            if (settings.withReport() && settings.spamFolder() != null) {
-                Processed p = session.classifier().process(content);
-                scored = new Scored(m, p.verdict(), p.message());
-            } else {
-                scored = new Scored(m, session.classifier().classify(content), null);
+            scored = scoreAsIs(m, content);
+            if (content != m.raw()) {
+                Scored whole = scoreAsIs(m, m.raw());
+                if (spammier(whole.verdict(), scored.verdict())) scored = whole;
             }
+        } catch (MessageRejectedException e) {
+            return new Scored(m, null, null, e);
         } catch (RuntimeException e) {
             // A classifier failing on one odd message must not stop the run; unreachable classifiers throw
             // ClassifierException (an IOException) and do stop it.
@@ -105,14 +120,48 @@ public final class ScanFlow {
         return scored;
     }
 
+    private Scored scoreAsIs(FetchedMessage m, byte[] content) throws IOException {
+        if (settings.withReport() && settings.spamFolder() != null) {
+            Processed p = session.classifier().process(content);
+            return new Scored(m, p.verdict(), p.message());
+        }
+        return new Scored(m, session.classifier().classify(content), null);
+    }
+
+    /** Spam beats unsure beats ham; within one outcome the higher log-odds win. */
+    private static boolean spammier(Verdict a, Verdict b) {
+        int rankA = rank(a.outcome());
+        int rankB = rank(b.outcome());
+        return rankA != rankB ? rankA > rankB : a.logOdds() > b.logOdds();
+    }
+
+    private static int rank(Outcome o) {
+        return switch (o) {
+            case HAM -> 0;
+            case UNSURE -> 1;
+            case SPAM -> 2;
+        };
+    }
+
     private void act(OpenFolder folder, List<Scored> batch, Tally tally) throws IOException {
+        String key = Purpose.SCAN.scannedKey(folder.name());
+        List<FailedMessages.Failure> failures = new ArrayList<>();
+        int scoredCount = 0;
+        for (Scored s : batch) {
+            if (s == null) continue;
+            if (s.failure() != null) failures.add(new FailedMessages.Failure(s.message(), s.failure()));
+            else scoredCount++;
+        }
+        FailedMessages.requireClassifierWorks(scoredCount, failures);
+        FailedMessages.Outcome failed = failedMessages.record(folder.name(), key, folder.uidValidity(), failures, settings.dryRun());
+        tally.failures(failed);
         UidSet.Builder file = UidSet.builder();
         UidSet.Builder delete = UidSet.builder();
         UidSet.Builder leave = UidSet.builder();
         Map<Long, Original> originals = new HashMap<>();
         Map<Long, ActionRunner.Upload> uploads = new HashMap<>();
         for (Scored s : batch) {
-            if (s == null) continue;
+            if (s == null || s.failure() != null) continue;
             long uid = s.message().uid();
             Disposition d = policy.dispose(s.verdict());
             tally.count(d, settings.deleteSpam());
@@ -130,10 +179,15 @@ public final class ScanFlow {
             }
         }
         if (settings.dryRun()) return;
+        UidSet.Builder scoredUids = UidSet.builder();
+        for (Scored s : batch) if (s != null && s.failure() == null) scoredUids.add(s.message().uid());
+        failedMessages.forget(key, folder.uidValidity(), scoredUids.build());
         List<Action> plan = plan(file.build(), delete.build());
         if (!plan.isEmpty()) runner.perform(folder, Purpose.SCAN, plan, originals, uploads);
+        // Messages given up on are left where they are, and count as handled so that no run tries them again.
+        leave.addAll(failed.givenUp());
         UidSet left = leave.build();
-        if (!left.isEmpty()) session.state().addScanned(session.account(), Purpose.SCAN.scannedKey(folder.name()), folder.uidValidity(), left);
+        if (!left.isEmpty()) session.state().addScanned(session.account(), key, folder.uidValidity(), left);
     }
 
     /** isbg's order: file the spam, mark the originals, send deletions to the trash, then expunge. */
@@ -185,6 +239,13 @@ public final class ScanFlow {
         private int spam;
         private int deleted;
         private int unsure;
+        private int skipped;
+        private int failed;
+
+        void failures(FailedMessages.Outcome o) {
+            skipped += o.retried();
+            failed += Math.toIntExact(o.givenUp().size());
+        }
 
         void count(Disposition d, boolean deleteSpam) {
             messages++;
@@ -203,7 +264,7 @@ public final class ScanFlow {
         }
 
         ScanResult result() {
-            return new ScanResult(messages, spam, deleted, unsure);
+            return new ScanResult(messages, spam, deleted, unsure, skipped, failed);
         }
     }
 }

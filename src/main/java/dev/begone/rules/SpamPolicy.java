@@ -13,7 +13,14 @@ public record SpamPolicy(Double deleteAbove) {
         if (deleteAbove != null && deleteAbove.isNaN()) throw new IllegalArgumentException("deleteAbove is NaN");
     }
 
+    /**
+     * @throws DeleteThresholdTooLowException when the verdict shows that the delete threshold is at or below the
+     *     classifier's own spam threshold (checked on every verdict: some backends tell theirs only when they answer)
+     */
     public Disposition dispose(Verdict verdict) {
+        if (deleteAbove != null && deleteAbove <= verdict.threshold()) {
+            throw new DeleteThresholdTooLowException(deleteAbove, verdict.threshold());
+        }
         return switch (verdict.outcome()) {
             case HAM -> Disposition.HAM;
             case UNSURE -> Disposition.UNSURE;

@@ -95,7 +95,13 @@ public final class StateStore implements AutoCloseable {
                    step, created
             FROM (SELECT *, upper(replace(substr(action, 1, instr(action, ' ') - 1), '-', '_')) AS purpose,
                             upper(substr(action, instr(action, ' ') + 1)) AS kind FROM journal)""",
-            "DROP TABLE journal"));
+            "DROP TABLE journal"),
+            // Schema 3: messages a classifier failed on, one row per message: how often, and its last error.
+            List.of("""
+            CREATE TABLE IF NOT EXISTS message_failure (
+              account TEXT NOT NULL, folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, uid INTEGER NOT NULL,
+              fingerprint TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL, updated INTEGER NOT NULL,
+              PRIMARY KEY (account, folder, uid_validity, uid)) WITHOUT ROWID"""));
 
     static final int SCHEMA_VERSION = MIGRATIONS.size();
 
@@ -300,6 +306,127 @@ public final class StateStore implements AutoCloseable {
                 upsert.executeUpdate();
             }
             return null;
+        });
+    }
+
+    // ---- messages a classifier failed on
+
+    /**
+     * Counts one more failed attempt on a message and keeps the classifier's error; returns the attempts so far. A
+     * different fingerprint under the same UID (a server that reused it) starts the count again.
+     */
+    public int recordMessageFailure(String account, MessageFailure.Key key, String fingerprint, String error)
+            throws StateException {
+        JournalEntry.requireText(account, "account");
+        JournalEntry.requireText(fingerprint, "fingerprint");
+        Objects.requireNonNull(error, "error == null");
+        return inTransaction("record a message the classifier failed on", () -> {
+            try (PreparedStatement upsert = connection.prepareStatement(
+                    """
+                    INSERT INTO message_failure (account, folder, uid_validity, uid, fingerprint, attempts, last_error, updated)
+                    VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+                    ON CONFLICT (account, folder, uid_validity, uid) DO UPDATE SET
+                      attempts = CASE WHEN fingerprint = excluded.fingerprint THEN attempts + 1 ELSE 1 END,
+                      fingerprint = excluded.fingerprint, last_error = excluded.last_error, updated = excluded.updated""")) {
+                upsert.setString(1, account);
+                bindKey(upsert, 2, key);
+                upsert.setString(5, fingerprint);
+                upsert.setString(6, error);
+                upsert.setLong(7, clock.millis());
+                upsert.executeUpdate();
+            }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT attempts FROM message_failure WHERE account = ? AND folder = ? AND uid_validity = ? AND uid = ?")) {
+                select.setString(1, account);
+                bindKey(select, 2, key);
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    return row.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** The account's recorded failures, oldest first: for the user to see what was left where it is. */
+    public List<MessageFailure> messageFailures(String account) throws StateException {
+        JournalEntry.requireText(account, "account");
+        return inTransaction("read messages the classifier failed on", () -> {
+            List<MessageFailure> out = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT * FROM message_failure WHERE account = ? ORDER BY updated, folder, uid")) {
+                select.setString(1, account);
+                ResultSet rows = select.executeQuery();
+                while (rows.next()) out.add(failureFrom(rows));
+            }
+            return out;
+        });
+    }
+
+    private static MessageFailure failureFrom(ResultSet row) throws SQLException {
+        return new MessageFailure(
+                new MessageFailure.Key(row.getString("folder"), row.getLong("uid_validity"), row.getLong("uid")),
+                row.getString("fingerprint"), row.getInt("attempts"), row.getString("last_error"),
+                Instant.ofEpochMilli(row.getLong("updated")));
+    }
+
+    /** Forgets the failures of messages that have since gone through. */
+    public void clearMessageFailures(String account, String folder, long uidValidity, UidSet uids) throws StateException {
+        JournalEntry.requireText(account, "account");
+        if (uids.isEmpty()) return;
+        inTransaction("forget messages the classifier failed on", () -> {
+            List<Long> failed = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT uid FROM message_failure WHERE account = ? AND folder = ? AND uid_validity = ?")) {
+                bindFolder(select, account, folder, uidValidity);
+                ResultSet rows = select.executeQuery();
+                while (rows.next()) if (uids.contains(rows.getLong(1))) failed.add(rows.getLong(1));
+            }
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM message_failure WHERE account = ? AND folder = ? AND uid_validity = ? AND uid = ?")) {
+                for (long uid : failed) {
+                    bindFolder(delete, account, folder, uidValidity);
+                    delete.setLong(4, uid);
+                    delete.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    private static void bindFolder(PreparedStatement st, String account, String folder, long uidValidity)
+            throws SQLException {
+        st.setString(1, account);
+        st.setString(2, folder);
+        st.setLong(3, uidValidity);
+    }
+
+    private static void bindKey(PreparedStatement st, int from, MessageFailure.Key key) throws SQLException {
+        st.setString(from, key.folder());
+        st.setLong(from + 1, key.uidValidity());
+        st.setLong(from + 2, key.uid());
+    }
+
+    // ---- account keys
+
+    /**
+     * Moves every record of {@code from} to {@code to} (an account key whose spelling changed, e.g. a host name now
+     * lower-cased). Records {@code to} already has win; returns whether anything was moved.
+     */
+    public boolean renameAccount(String from, String to) throws StateException {
+        JournalEntry.requireText(from, "from");
+        JournalEntry.requireText(to, "to");
+        if (from.equals(to)) return false;
+        return inTransaction("rename account " + from, () -> {
+            int moved = 0;
+            for (String table : List.of("scanned", "learned", "journal_entry", "message_failure")) {
+                try (PreparedStatement update =
+                        connection.prepareStatement("UPDATE OR IGNORE " + table + " SET account = ? WHERE account = ?")) {
+                    update.setString(1, to);
+                    update.setString(2, from);
+                    moved += update.executeUpdate();
+                }
+            }
+            return moved > 0;
         });
     }
 

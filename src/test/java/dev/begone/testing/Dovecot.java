@@ -41,19 +41,24 @@ public final class Dovecot extends ServerProcess {
      * @param offerMove false: MOVE is left out of the capabilities, so clients must COPY + UID EXPUNGE
      * @param certSubjectAltName the certificate's SAN, e.g. {@code DNS:other.example} for host name tests
      */
-    public record Options(boolean starttls, boolean offerMove, String certSubjectAltName) {
-        public static final Options DEFAULT = new Options(true, true, "DNS:localhost,IP:127.0.0.1");
+    /** @param quotaMegabytes each user's storage quota */
+    public record Options(boolean starttls, boolean offerMove, String certSubjectAltName, int quotaMegabytes) {
+        public static final Options DEFAULT = new Options(true, true, "DNS:localhost,IP:127.0.0.1", 100);
 
         public Options withStarttls(boolean on) {
-            return new Options(on, offerMove, certSubjectAltName);
+            return new Options(on, offerMove, certSubjectAltName, quotaMegabytes);
         }
 
         public Options withMove(boolean on) {
-            return new Options(starttls, on, certSubjectAltName);
+            return new Options(starttls, on, certSubjectAltName, quotaMegabytes);
         }
 
         public Options withCertSubjectAltName(String san) {
-            return new Options(starttls, offerMove, san);
+            return new Options(starttls, offerMove, san, quotaMegabytes);
+        }
+
+        public Options withQuotaMegabytes(int megabytes) {
+            return new Options(starttls, offerMove, certSubjectAltName, megabytes);
         }
     }
 
@@ -150,7 +155,8 @@ public final class Dovecot extends ServerProcess {
                 .append("  mailbox Junk {\n    special_use = \\Junk\n    auto = subscribe\n  }\n")
                 .append("  mailbox Trash {\n    special_use = \\Trash\n    auto = subscribe\n  }\n}\n")
                 .append("mail_plugins = $mail_plugins quota\n")
-                .append("plugin {\n  quota = count:User quota\n  quota_vsizes = yes\n  quota_rule = *:storage=100M\n}\n")
+                .append("plugin {\n  quota = count:User quota\n  quota_vsizes = yes\n  quota_rule = *:storage=").append(options.quotaMegabytes())
+                .append("M\n}\n")
                 .append("protocol imap {\n  mail_plugins = $mail_plugins imap_quota\n")
                 .append("  mail_max_userip_connections = 200\n");
         if (!options.offerMove()) c.append("  imap_capability = ").append(CAPABILITIES_WITHOUT_MOVE).append('\n');

@@ -7,6 +7,7 @@ import dev.begone.classify.Classifier;
 import dev.begone.classify.ClassifierException;
 import dev.begone.classify.Label;
 import dev.begone.classify.LearnResult;
+import dev.begone.classify.MessageRejectedException;
 import dev.begone.classify.Outcome;
 import dev.begone.classify.Verdict;
 import java.io.IOException;
@@ -19,7 +20,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -39,10 +45,22 @@ import org.apache.hc.core5.util.Timeout;
  * <p>A message is spam when its score reaches the spam threshold: the one given in {@link RspamdOptions}, or else
  * the lowest threshold Rspamd's own configuration sets for an action that marks spam (stock: add header at 6), so
  * the policy stays where the Rspamd administrator put it. Log-odds are score minus that threshold, as for spamd.
+ *
+ * <p>Each request has one deadline, {@link RspamdOptions#timeout()}, for connecting, sending and answering: a
+ * watchdog aborts the request when it passes, since a socket timeout alone bounds only each read. Messages over
+ * {@link RspamdOptions#maxMessageBytes()} are not sent. Rspamd refusing one message (any error status but a refused
+ * password, a wrong endpoint or a server error about the request itself) is a {@link MessageRejectedException}.
  */
 public final class RspamdClassifier implements Classifier {
     private static final Set<String> SPAM_ACTIONS = Set.of("add header", "rewrite subject", "reject");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The reason given for a message that was too large to score. */
+    public static final String TOO_BIG = "TOO_BIG";
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rspamd-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final RspamdOptions options;
     private final CloseableHttpClient http;
@@ -74,16 +92,18 @@ public final class RspamdClassifier implements Classifier {
     public void ping() throws ClassifierException {
         for (URI base : List.of(options.scanner(), options.controller())) {
             Answer r = send(new HttpGet(endpoint(base, "/ping")), base);
-            if (r.status() != 200) throw failure(base, "/ping", r);
+            if (r.status() != 200) throw failure(base, "/ping", r, false);
         }
     }
 
     @Override
     public Verdict classify(byte[] message) throws ClassifierException {
         double threshold = spamThreshold();
+        // No evidence either way: log-odds 0, so fusion is not pulled towards ham by a message nobody read.
+        if (message.length > options.maxMessageBytes()) return new Verdict(Outcome.HAM, 0, threshold, 0, List.of(TOO_BIG));
         URI base = options.scanner();
         Answer r = send(post(endpoint(base, "/checkv2"), message), base);
-        if (r.status() != 200) throw failure(base, "/checkv2", r);
+        if (r.status() != 200) throw failure(base, "/checkv2", r, true);
         JsonNode answer = parse(base, "/checkv2", r.body());
         JsonNode score = answer.get("score");
         if (score == null || !score.isNumber()) {
@@ -102,13 +122,17 @@ public final class RspamdClassifier implements Classifier {
      */
     @Override
     public LearnResult learn(byte[] message, Label label) throws ClassifierException {
+        if (message.length > options.maxMessageBytes()) {
+            throw MessageRejectedException.beforeSending(message.length + " bytes is over the limit of "
+                    + options.maxMessageBytes() + " bytes for Rspamd (its max_message)");
+        }
         URI base = options.controller();
         String path = "/learn" + label.lowerName();
         Answer r = send(withPassword(post(endpoint(base, path), message)), base);
         return switch (r.status()) {
             case 200 -> LearnResult.LEARNED;
             case 204, 208 -> LearnResult.ALREADY_KNOWN;
-            default -> throw failure(base, path, r);
+            default -> throw failure(base, path, r, true);
         };
     }
 
@@ -133,7 +157,7 @@ public final class RspamdClassifier implements Classifier {
     private double askThreshold() throws ClassifierException {
         URI base = options.controller();
         Answer r = send(withPassword(new HttpGet(endpoint(base, "/actions"))), base);
-        if (r.status() != 200) throw failure(base, "/actions", r);
+        if (r.status() != 200) throw failure(base, "/actions", r, false);
         double lowest = Double.POSITIVE_INFINITY;
         for (JsonNode action : parse(base, "/actions", r.body())) {
             JsonNode value = action.get("value");
@@ -169,18 +193,26 @@ public final class RspamdClassifier implements Classifier {
             Thread.currentThread().interrupt();
             throw new ClassifierException("interrupted while waiting to talk to rspamd at " + base, e);
         }
+        AtomicBoolean late = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+            late.set(true);
+            request.cancel();
+        }, options.timeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
             return http.execute(request, response -> new Answer(response.getCode(),
                     response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity())));
-        } catch (ConnectException e) {
-            throw new ClassifierException("rspamd at " + base + " refused the connection", e);
-        } catch (InterruptedIOException e) {
-            // Connect and read timeouts both arrive as InterruptedIOException subclasses.
-            throw new ClassifierException("rspamd at " + base + " did not answer within " + options.timeout().toSeconds()
-                    + " s", e);
         } catch (IOException e) {
+            if (e instanceof ConnectException) {
+                throw new ClassifierException("rspamd at " + base + " refused the connection", e);
+            }
+            // The watchdog's abort, and connect and read timeouts, all arrive as InterruptedIOException subclasses.
+            if (late.get() || e instanceof InterruptedIOException) {
+                throw new ClassifierException("rspamd at " + base + " did not take the request and answer within "
+                        + options.timeout().toSeconds() + " s", e);
+            }
             throw new ClassifierException("talking to rspamd at " + base + " failed: " + e, e);
         } finally {
+            watchdog.cancel(false);
             slots.release();
         }
     }
@@ -200,7 +232,10 @@ public final class RspamdClassifier implements Classifier {
         }
     }
 
-    private ClassifierException failure(URI base, String path, Answer r) {
+    /**
+     * @param aboutMessage the request carried a message, so an error status may be about that message alone
+     */
+    private ClassifierException failure(URI base, String path, Answer r, boolean aboutMessage) {
         String detail = excerpt(r.body());
         try {
             JsonNode error = JSON.readTree(r.body()).get("error");
@@ -212,8 +247,11 @@ public final class RspamdClassifier implements Classifier {
                 ? (options.password() == null ? " (it wants a password: give --rspamd-password-file)"
                         : " (the password was refused)")
                 : "";
-        return new ClassifierException("rspamd at " + base + " answered " + path + " with " + r.status() + ": "
-                + detail + hint);
+        String text = "rspamd at " + base + " answered " + path + " with " + r.status() + ": " + detail + hint;
+        // 401/403: the password; 404 and "invalid command": the wrong worker or path. Both are configuration.
+        boolean configuration = r.status() == 401 || r.status() == 403 || r.status() == 404
+                || detail.contains("invalid command");
+        return aboutMessage && !configuration ? MessageRejectedException.byClassifier(text) : new ClassifierException(text);
     }
 
     private static String excerpt(byte[] body) {

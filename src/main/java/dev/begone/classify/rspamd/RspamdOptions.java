@@ -15,14 +15,18 @@ import java.util.Objects;
  *                       a stock Rspamd trusts loopback clients without one
  * @param spamThreshold  the score from which a message counts as spam, or null to ask the controller for the lowest
  *                       threshold of a spam action (add header, rewrite subject, reject)
- * @param timeout        the longest wait for a connection or an answer
+ * @param timeout        the deadline of a whole request: connecting, sending the message and reading the answer
  * @param maxConcurrent  at most this many requests in flight
+ * @param maxMessageBytes messages larger than this are not sent (Rspamd's own {@code max_message}, 50 MB by default,
+ *                       would refuse them): unscored when scanned, refused when learned
  */
 public record RspamdOptions(URI scanner, URI controller, String password, Double spamThreshold, Duration timeout,
-                            int maxConcurrent) {
+                            int maxConcurrent, int maxMessageBytes) {
     public static final URI DEFAULT_SCANNER = URI.create("http://127.0.0.1:11333");
     public static final URI DEFAULT_CONTROLLER = URI.create("http://127.0.0.1:11334");
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** Rspamd's default {@code max_message}. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
 
     public RspamdOptions {
         scanner = requireHttp(scanner, "scanner");
@@ -33,11 +37,12 @@ public record RspamdOptions(URI scanner, URI controller, String password, Double
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
         if (maxConcurrent < 1) throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + maxConcurrent);
+        if (maxMessageBytes < 1) throw new IllegalArgumentException("maxMessageBytes must be positive, was " + maxMessageBytes);
     }
 
     /** The default addresses, no password, thresholds from the controller. */
     public static RspamdOptions defaults() {
-        return new RspamdOptions(DEFAULT_SCANNER, DEFAULT_CONTROLLER, null, null, DEFAULT_TIMEOUT, 4);
+        return new RspamdOptions(DEFAULT_SCANNER, DEFAULT_CONTROLLER, null, null, DEFAULT_TIMEOUT, 4, DEFAULT_MAX_MESSAGE_BYTES);
     }
 
     /** Parses an address given by a user: {@code http(s)://host:port}, or a bare {@code host:port}. */
@@ -68,27 +73,31 @@ public record RspamdOptions(URI scanner, URI controller, String password, Double
     }
 
     public RspamdOptions withScanner(URI u) {
-        return new RspamdOptions(u, controller, password, spamThreshold, timeout, maxConcurrent);
+        return new RspamdOptions(u, controller, password, spamThreshold, timeout, maxConcurrent, maxMessageBytes);
     }
 
     public RspamdOptions withController(URI u) {
-        return new RspamdOptions(scanner, u, password, spamThreshold, timeout, maxConcurrent);
+        return new RspamdOptions(scanner, u, password, spamThreshold, timeout, maxConcurrent, maxMessageBytes);
     }
 
     public RspamdOptions withPassword(String p) {
-        return new RspamdOptions(scanner, controller, p, spamThreshold, timeout, maxConcurrent);
+        return new RspamdOptions(scanner, controller, p, spamThreshold, timeout, maxConcurrent, maxMessageBytes);
     }
 
     public RspamdOptions withSpamThreshold(Double t) {
-        return new RspamdOptions(scanner, controller, password, t, timeout, maxConcurrent);
+        return new RspamdOptions(scanner, controller, password, t, timeout, maxConcurrent, maxMessageBytes);
     }
 
     public RspamdOptions withTimeout(Duration t) {
-        return new RspamdOptions(scanner, controller, password, spamThreshold, t, maxConcurrent);
+        return new RspamdOptions(scanner, controller, password, spamThreshold, t, maxConcurrent, maxMessageBytes);
     }
 
     public RspamdOptions withMaxConcurrent(int n) {
-        return new RspamdOptions(scanner, controller, password, spamThreshold, timeout, n);
+        return new RspamdOptions(scanner, controller, password, spamThreshold, timeout, n, maxMessageBytes);
+    }
+
+    public RspamdOptions withMaxMessageBytes(int n) {
+        return new RspamdOptions(scanner, controller, password, spamThreshold, timeout, maxConcurrent, n);
     }
 
     /** Never shows the password, so options can be logged. */
@@ -96,6 +105,6 @@ public record RspamdOptions(URI scanner, URI controller, String password, Double
     public String toString() {
         return "RspamdOptions[scanner=" + scanner + ", controller=" + controller + ", password="
                 + (password == null ? "none" : "***") + ", spamThreshold=" + spamThreshold + ", timeout=" + timeout
-                + ", maxConcurrent=" + maxConcurrent + "]";
+                + ", maxConcurrent=" + maxConcurrent + ", maxMessageBytes=" + maxMessageBytes + "]";
     }
 }

@@ -32,6 +32,13 @@ record SpamdResponse(String version, int code, String message, Map<String, Strin
             "(True|False|Yes|No)\\s*;\\s*([-+]?\\d{1,9}(?:\\.\\d{1,9})?)\\s*/\\s*([-+]?\\d{1,9}(?:\\.\\d{1,9})?)",
             Pattern.CASE_INSENSITIVE);
 
+    /** spamd closed the connection before its status line: its child died or gave up on the request. */
+    static final class ClosedWithoutAnswer extends ClassifierException {
+        ClosedWithoutAnswer() {
+            super("spamd closed the connection without answering");
+        }
+    }
+
     SpamdResponse {
         headers = Collections.unmodifiableMap(headers);
     }
@@ -40,7 +47,7 @@ record SpamdResponse(String version, int code, String message, Map<String, Strin
     static SpamdResponse read(InputStream in, int maxBody) throws ClassifierException {
         try {
             String statusLine = readLine(in);
-            if (statusLine == null) throw new ClassifierException("spamd closed the connection without answering");
+            if (statusLine == null) throw new ClosedWithoutAnswer();
             Matcher m = STATUS.matcher(statusLine);
             if (!m.matches()) throw new ClassifierException("spamd sent a malformed status line: " + printable(statusLine));
             int code = Integer.parseInt(m.group(2));

@@ -1,11 +1,13 @@
 package dev.begone.classify.spamassassin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.begone.classify.ClassifierException;
 import dev.begone.classify.Label;
+import dev.begone.classify.MessageRejectedException;
 import dev.begone.classify.LearnResult;
 import dev.begone.classify.Outcome;
 import dev.begone.classify.Processed;
@@ -90,12 +92,13 @@ class SpamAssassinProgramTest {
         SpamAssassinProgram missing = new SpamAssassinProgram(options().withPrograms("/nonexistent/spamassassin", "/nonexistent/sa-learn"));
         ClassifierException e = assertThrows(ClassifierException.class, () -> missing.classify(Spamd.letter(4)));
         assertTrue(e.getMessage().startsWith("cannot run /nonexistent/spamassassin (is SpamAssassin installed?"), e.getMessage());
+        assertFalse(e instanceof MessageRejectedException, "a missing program stops the run: it is no message's fault");
     }
 
     @Test
-    void failingProgramIsAClassifierErrorWithItsExitCode() {
+    void programFailingOnAMessageIsAFailureOfThatMessageWithItsExitCode() {
         SpamAssassinProgram failing = new SpamAssassinProgram(options().withPrograms("false", "false"));
-        ClassifierException e = assertThrows(ClassifierException.class, () -> failing.learn(Spamd.letter(5), Label.HAM));
-        assertEquals("false exited with 1: ", e.getMessage());
+        MessageRejectedException e = assertThrows(MessageRejectedException.class, () -> failing.learn(Spamd.letter(5), Label.HAM));
+        assertEquals("false exited with 1: (no output)", e.getMessage());
     }
 }
