@@ -27,6 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -50,6 +52,8 @@ import picocli.CommandLine.Spec;
 final class IsbgCommand implements Callable<Integer> {
     private static final int BATCH_SIZE = 50;
     private static final Duration JOURNAL_RETENTION = Duration.ofDays(30);
+    private static final Set<String> SPECIAL_USE =
+            Set.of("\\all", "\\archive", "\\drafts", "\\flagged", "\\junk", "\\sent", "\\trash", "\\important");
 
     private final Map<String, String> env;
 
@@ -226,17 +230,19 @@ final class IsbgCommand implements Callable<Integer> {
                 Passwords.save(password, passwordFile);
                 err.println("begone: password saved in plain text to " + passwordFile + " (readable only by you)");
             }
+            // isbg logs the list and its statistics through Python logging, i.e. to stderr; scripts rely on that.
             if (imapList) {
                 for (FolderInfo f : store.listFolders()) {
-                    out.println(f.name() + (f.attributes().isEmpty() ? "" : "  " + String.join(" ", f.attributes())));
+                    List<String> specialUse = f.attributes().stream().filter(IsbgCommand::isSpecialUse).sorted().toList();
+                    err.println(f.name() + (specialUse.isEmpty() ? "" : "  " + String.join(" ", specialUse)));
                 }
                 return ExitCode.OK.code();
             }
-            return scanAndLearn(store, account, out, err);
+            return scanAndLearn(store, account, err);
         }
     }
 
-    private int scanAndLearn(MailStore store, String account, PrintWriter out, PrintWriter err) throws IOException {
+    private int scanAndLearn(MailStore store, String account, PrintWriter err) throws IOException {
         String trash = gmail ? store.folderWithSpecialUse("\\Trash").orElseThrow(() -> new dev.begone.imap.MailStoreException(
                 "--gmail: the server lists no folder with the \\Trash SPECIAL-USE attribute")) : null;
         requireFolder(store, imapInbox, "--imapinbox");
@@ -267,11 +273,11 @@ final class IsbgCommand implements Callable<Integer> {
             // Finished actions stay in the journal for a while (to see what was done), not forever.
             state.pruneJournal(JOURNAL_RETENTION);
             if (!noStats) {
-                if (spamLearnt != null) out.println(spamLearnt.learned() + "/" + spamLearnt.toLearn() + " spams learnt");
-                if (hamLearnt != null) out.println(hamLearnt.learned() + "/" + hamLearnt.toLearn() + " hams learnt");
+                if (spamLearnt != null) err.println(spamLearnt.learned() + "/" + spamLearnt.toLearn() + " spams learned");
+                if (hamLearnt != null) err.println(hamLearnt.learned() + "/" + hamLearnt.toLearn() + " hams learned");
                 if (scan != null) {
-                    out.println(scan.spam() + " spams found in " + scan.messages() + " messages");
-                    out.println(scan.deleted() + "/" + scan.spam() + " was automatically deleted");
+                    err.println(scan.spam() + " spams found in " + scan.messages() + " messages");
+                    err.println(scan.deleted() + "/" + scan.spam() + " was automatically deleted");
                 }
             }
             return exitCodes && scan != null ? exitCodeFor(scan).code() : ExitCode.OK.code();
@@ -288,10 +294,16 @@ final class IsbgCommand implements Callable<Integer> {
         return new LearnFlow(session, settings).run();
     }
 
+    /** A missing folder is the server's answer, as in isbg (whose SELECT fails): exit 11, not 10. */
     private static void requireFolder(MailStore store, String folder, String option) throws IOException {
         if (!store.exists(folder)) {
-            throw ExitException.badArguments(option + " " + folder + ": no such folder on the server (--imaplist lists them)");
+            throw new ExitException(ExitCode.IMAP_ERROR, option + " " + folder + ": no such folder on the server (--imaplist lists them)");
         }
+    }
+
+    /** RFC 6154's SPECIAL-USE attributes plus RFC 8457's \Important; the rest (\HasNoChildren, \UnMarked...) is not shown. */
+    private static boolean isSpecialUse(String attribute) {
+        return SPECIAL_USE.contains(attribute.toLowerCase(Locale.ROOT));
     }
 
     static ExitCode exitCodeFor(ScanResult scan) {
