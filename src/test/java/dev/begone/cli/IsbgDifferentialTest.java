@@ -100,10 +100,9 @@ class IsbgDifferentialTest {
         if (dovecot != null) dovecot.close();
     }
 
+    /** One after the other: two spamds loading their rules at once only slow each other down. */
     private static CompletableFuture<List<Spamd>> startPair() {
-        CompletableFuture<Spamd> a = CompletableFuture.supplyAsync(IsbgDifferentialTest::startSpamd);
-        CompletableFuture<Spamd> b = CompletableFuture.supplyAsync(IsbgDifferentialTest::startSpamd);
-        return a.thenCombine(b, List::of);
+        return CompletableFuture.supplyAsync(() -> List.of(startSpamd(), startSpamd()));
     }
 
     /** A fresh spamd in the class's directory, which outlives the test that used it until it has stopped. */
@@ -196,9 +195,9 @@ class IsbgDifferentialTest {
         return inbox().stream().filter(s -> !s.flags().contains("\\Deleted")).toList();
     }
 
-    /** A few ham and spam, the only thing SpamAssassin's standalone program can score fast enough. */
+    /** One ham and one spam: SpamAssassin's standalone program loads every rule for each message it scores. */
     static List<Seed> smallInbox() {
-        return List.of(ham("INBOX", 1), spam("INBOX", 1), ham("INBOX", 2, "\\Seen"));
+        return List.of(ham("INBOX", 1), spam("INBOX", 1, "\\Seen"));
     }
 
     /** Training folders (some flagged, for --learnflagged and --learnunflagged), a folder for --movehamto, and an inbox. */
@@ -261,9 +260,9 @@ class IsbgDifferentialTest {
                 set("--deletehigherthan high", List.of()),
                 set("--spamc --learnspambox LearnSpam --learnhambox LearnHam", training(), SPAM_COPY_KEEPS_FLAGS_AND_DATE),
                 set("--spamc --teachonly --learnspambox LearnSpam --learnhambox LearnHam --learnthendestroy", training()),
-                set("--spamc --teachonly --learnspambox LearnSpam --learnhambox LearnHam --learnflagged --learnthenflag",
+                set("--spamc --teachonly --learnspambox LearnSpam --learnhambox LearnHam --learnunflagged --learnthenflag",
                         training(), LEARNTHENFLAG_WORKS),
-                set("--spamc --teachonly --learnspambox LearnSpam --learnhambox LearnHam --learnunflagged --movehamto Archive",
+                set("--spamc --teachonly --learnspambox LearnSpam --learnhambox LearnHam --learnflagged --movehamto Archive",
                         withArchive(training()), MOVEHAMTO_MOVES),
                 set("--teachonly --learnspambox LearnSpam --learnhambox LearnHam", smallTraining()),
                 set("--spamc --teachonly --learnspambox Nowhere --exitcodes", training()));

@@ -49,7 +49,10 @@ enum MovingFromIsbg {
             }
         }
     },
-    /** isbg reads --learnthendestroy where it means --learnthenflag, so it never flags. */
+    /**
+     * isbg reads --learnthendestroy where it means --learnthenflag, so it never flags. Seen with --learnunflagged:
+     * every message begone learns gets flagged, and the others already are.
+     */
     LEARNTHENFLAG_WORKS("`--learnthenflag` works") {
         @Override
         void apply(OptionSet set, IsbgOutcome o) {
