@@ -11,6 +11,7 @@ import static dev.begone.cli.MovingFromIsbg.IMAP_ERROR_EXITS_11;
 import static dev.begone.cli.MovingFromIsbg.LEARNTHENFLAG_WORKS;
 import static dev.begone.cli.MovingFromIsbg.MAXSIZE_INCLUDES_EXACT_SIZE;
 import static dev.begone.cli.MovingFromIsbg.MOVEHAMTO_MOVES;
+import static dev.begone.cli.MovingFromIsbg.NO_PASSWORD_EXITS_20;
 import static dev.begone.cli.MovingFromIsbg.SPAM_COPY_KEEPS_FLAGS_AND_DATE;
 import static dev.begone.cli.MovingFromIsbg.TEACHONLY_NEEDS_A_FOLDER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +30,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -134,10 +134,11 @@ class IsbgDifferentialTest {
      * @param learns      gives each program its own spamd
      * @param standalone  begone runs in its own JVM, so that the standalone spamassassin and sa-learn it calls are
      *                    the wrapped ones on the PATH it is given, as isbg's are
+     * @param password    whether the programs are given a password file (without one, --noninteractive must stop them)
      * @param differences what README's "Moving from isbg" says begone does differently here
      */
     record OptionSet(String name, List<String> args, List<Seed> seeds, int runs, boolean learns, boolean standalone,
-                     Set<MovingFromIsbg> differences) {
+                     boolean password, Set<MovingFromIsbg> differences) {
         @Override
         public String toString() {
             return name;
@@ -159,10 +160,12 @@ class IsbgDifferentialTest {
 
     private static OptionSet set(String name, String args, List<Seed> seeds, MovingFromIsbg... differences) {
         List<String> list = args.isEmpty() ? List.of() : List.of(args.split(" "));
-        boolean learns = list.contains("--learnspambox") || list.contains("--learnhambox");
+        // A training folder that does not exist stops both before they learn anything.
+        boolean learns = (list.contains("--learnspambox") || list.contains("--learnhambox")) && !list.contains("Nowhere");
         EnumSet<MovingFromIsbg> d = EnumSet.noneOf(MovingFromIsbg.class);
         d.addAll(Arrays.asList(differences));
-        return new OptionSet(name, list, seeds, name.contains("twice") ? 2 : 1, learns, !list.contains("--spamc"), d);
+        return new OptionSet(name, list, seeds, name.contains("twice") ? 2 : 1, learns, !list.contains("--spamc"),
+                !name.contains("without a password"), d);
     }
 
     // The mailboxes.
@@ -252,14 +255,15 @@ class IsbgDifferentialTest {
                 set("--spamc --spaminbox Nowhere --exitcodes", inbox()),
                 set("--spamc --spaminbox Nowhere", inbox(), IMAP_ERROR_EXITS_11),
                 set("--teachonly", inbox(), TEACHONLY_NEEDS_A_FOLDER),
+                set("--spamc, without a password", "--spamc", inbox(), NO_PASSWORD_EXITS_20),
                 set("--maxsize 0", List.of()),
                 set("--maxsize many", List.of()),
                 set("--partialrun -1", List.of()),
                 set("--partialrun some", List.of()),
                 set("--deletehigherthan 0.5", List.of()),
                 set("--deletehigherthan high", List.of()),
-                set("--spamc --learnspambox LearnSpam --learnhambox LearnHam", training(), SPAM_COPY_KEEPS_FLAGS_AND_DATE),
-                set("--spamc --teachonly --learnspambox LearnSpam --learnhambox LearnHam --learnthendestroy", training()),
+                set("--spamc --learnspambox LearnSpam --learnhambox LearnHam --learnthendestroy", training(),
+                        SPAM_COPY_KEEPS_FLAGS_AND_DATE),
                 set("--spamc --teachonly --learnspambox LearnSpam --learnhambox LearnHam --learnunflagged --learnthenflag",
                         training(), LEARNTHENFLAG_WORKS),
                 set("--spamc --teachonly --learnspambox LearnSpam --learnhambox LearnHam --learnflagged --movehamto Archive",
@@ -337,8 +341,8 @@ class IsbgDifferentialTest {
 
     private static List<String> common(OptionSet set, String user, Path passwordFile) {
         List<String> args = new ArrayList<>(List.of("--imaphost", "127.0.0.1", "--imapport",
-                String.valueOf(dovecot.imapsPort()), "--imapuser", user, "--passwdfilename", passwordFile.toString(),
-                "--noninteractive"));
+                String.valueOf(dovecot.imapsPort()), "--imapuser", user, "--noninteractive"));
+        if (set.password()) args.addAll(List.of("--passwdfilename", passwordFile.toString()));
         if (!set.has("--spaminbox")) args.addAll(List.of("--spaminbox", "Junk"));
         args.addAll(set.args());
         return args;
@@ -348,13 +352,13 @@ class IsbgDifferentialTest {
         return common(set, ISBG_USER, isbg.passwordFile(Dovecot.PASSWORDS.get(ISBG_USER)));
     }
 
-    /** isbg's arguments plus what begone needs beyond them: trust for Dovecot's own certificate, where spamd is. */
+    /**
+     * isbg's arguments, the password in a file as isbg keeps it, plus what begone needs beyond them: trust for
+     * Dovecot's own certificate, and where spamd is.
+     */
     private List<String> begoneArgs(OptionSet set, Spamd spamd, IsbgProgram tools) throws IOException {
-        Path pw = tools.home().resolve("password");
-        Files.writeString(pw, Dovecot.PASSWORDS.get(BEGONE_USER) + "\n");
-        Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
         List<String> args = new ArrayList<>(List.of("isbg"));
-        args.addAll(common(set, BEGONE_USER, pw));
+        args.addAll(common(set, BEGONE_USER, tools.passwordFile(Dovecot.PASSWORDS.get(BEGONE_USER))));
         args.addAll(List.of("--tls-ca", dovecot.certPem().toString(), "--spamd", "127.0.0.1:" + spamd.port()));
         return args;
     }

@@ -71,11 +71,11 @@ final class IsbgOutcome {
             return new Run(run.exit(), lines(run.out(), everyLine), lines(run.err(), everyLine));
         }
 
+        /** The summary lines in the order printed; or every line, sorted (isbg lists folders in the server's order). */
         private static List<String> lines(String text, boolean everyLine) {
-            return text.lines().map(String::strip)
-                    .filter(l -> everyLine ? !l.isEmpty() : SUMMARY.matcher(l).matches())
-                    .sorted(everyLine ? String::compareTo : (a, b) -> 0)
-                    .toList();
+            var lines = text.lines().map(String::strip);
+            return everyLine ? lines.filter(l -> !l.isEmpty()).sorted().toList()
+                    : lines.filter(l -> SUMMARY.matcher(l).matches()).toList();
         }
 
         Run withExit(int code) {

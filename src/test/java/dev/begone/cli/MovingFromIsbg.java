@@ -136,6 +136,13 @@ enum MovingFromIsbg {
             o.runs.replaceAll(r -> r.exit() == 1 ? r.withExit(ExitCode.IMAP_ERROR.code()) : r);
         }
     },
+    /** isbg raises its error with the code for "ok" when it may not prompt for a password. */
+    NO_PASSWORD_EXITS_20("with `--noninteractive`, isbg printed a hint and exited 0; begone exits 20") {
+        @Override
+        void apply(OptionSet set, IsbgOutcome o) {
+            o.runs.replaceAll(r -> r.exit() == 0 ? r.withExit(ExitCode.NO_TERMINAL.code()) : r);
+        }
+    },
     /** isbg prints only the names it cut out of the LIST answers. */
     IMAPLIST_SHOWS_SPECIAL_USE("`--imaplist` shows each folder's SPECIAL-USE attribute") {
         @Override
