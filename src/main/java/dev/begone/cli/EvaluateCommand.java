@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Scores a labelled corpus online (score, then learn the true label) and prints TREC figures.",
-            "The last line is: evaluate: n=N spam=S ham=H 1-ROCA%=X lam%=X sm%@hm0.1%=X hm%=X sm%=X msgs/s=X"
+            "The last line is: evaluate: n=N spam=S ham=H 1-ROCA%%=X lam%%=X sm%%@hm0.1%%=X hm%%=X sm%%=X msgs/s=X"
         })
 final class EvaluateCommand implements Callable<Integer> {
     @Spec

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +56,8 @@ final class IsbgCommand implements Callable<Integer> {
     /** No message larger than this is ever fetched, whatever --maxsize says. */
     private static final long MAX_FETCH_BYTES = 1L << 30;
     private static final Duration JOURNAL_RETENTION = Duration.ofDays(30);
+    private static final Set<String> SPECIAL_USE =
+            Set.of("\\all", "\\archive", "\\drafts", "\\flagged", "\\junk", "\\sent", "\\trash", "\\important");
 
     private final Map<String, String> env;
 
@@ -245,17 +248,19 @@ final class IsbgCommand implements Callable<Integer> {
                 Passwords.save(password, passwordFile);
                 err.println("begone: password saved in plain text to " + passwordFile + " (readable only by you)");
             }
+            // isbg logs the list and its statistics through Python logging, i.e. to stderr; scripts rely on that.
             if (imapList) {
                 for (FolderInfo f : store.listFolders()) {
-                    out.println(f.name() + (f.attributes().isEmpty() ? "" : "  " + String.join(" ", f.attributes())));
+                    List<String> specialUse = f.attributes().stream().filter(IsbgCommand::isSpecialUse).sorted().toList();
+                    err.println(f.name() + (specialUse.isEmpty() ? "" : "  " + String.join(" ", specialUse)));
                 }
                 return ExitCode.OK.code();
             }
-            return scanAndLearn(store, account, spelledAccount, out, err);
+            return scanAndLearn(store, account, spelledAccount, err);
         }
     }
 
-    private int scanAndLearn(MailStore store, String account, String spelledAccount, PrintWriter out, PrintWriter err)
+    private int scanAndLearn(MailStore store, String account, String spelledAccount, PrintWriter err)
             throws IOException {
         String trash = gmail ? store.folderWithSpecialUse("\\Trash").orElseThrow(() -> new dev.begone.imap.MailStoreException(
                 "--gmail: the server lists no folder with the \\Trash SPECIAL-USE attribute")) : null;
@@ -297,14 +302,14 @@ final class IsbgCommand implements Callable<Integer> {
             // Finished actions stay in the journal for a while (to see what was done), not forever.
             state.pruneJournal(account, JOURNAL_RETENTION);
             if (!noStats) {
-                if (spamLearnt != null) out.println(spamLearnt.learned() + "/" + spamLearnt.toLearn() + " spams learnt");
-                if (spamLearnt != null) printFailures(out, "spams not learnt", spamLearnt.skipped(), spamLearnt.failed());
-                if (hamLearnt != null) out.println(hamLearnt.learned() + "/" + hamLearnt.toLearn() + " hams learnt");
-                if (hamLearnt != null) printFailures(out, "hams not learnt", hamLearnt.skipped(), hamLearnt.failed());
+                if (spamLearnt != null) err.println(spamLearnt.learned() + "/" + spamLearnt.toLearn() + " spams learned");
+                if (spamLearnt != null) printFailures(err, "spams not learned", spamLearnt.skipped(), spamLearnt.failed());
+                if (hamLearnt != null) err.println(hamLearnt.learned() + "/" + hamLearnt.toLearn() + " hams learned");
+                if (hamLearnt != null) printFailures(err, "hams not learned", hamLearnt.skipped(), hamLearnt.failed());
                 if (scan != null) {
-                    out.println(scan.spam() + " spams found in " + scan.messages() + " messages");
-                    out.println(scan.deleted() + "/" + scan.spam() + " was automatically deleted");
-                    printFailures(out, "messages not scored", scan.skipped(), scan.failed());
+                    err.println(scan.spam() + " spams found in " + scan.messages() + " messages");
+                    err.println(scan.deleted() + "/" + scan.spam() + " was automatically deleted");
+                    printFailures(err, "messages not scored", scan.skipped(), scan.failed());
                 }
             }
             return exitCodes && scan != null ? exitCodeFor(scan).code() : ExitCode.OK.code();
@@ -314,9 +319,9 @@ final class IsbgCommand implements Callable<Integer> {
     }
 
     /** Only when there were failures, so that isbg's statistics lines stay as they were otherwise. */
-    private static void printFailures(PrintWriter out, String what, int retried, int givenUp) {
+    private static void printFailures(PrintWriter err, String what, int retried, int givenUp) {
         if (retried + givenUp == 0) return;
-        out.println((retried + givenUp) + " " + what + " because the classifier failed on them: " + retried
+        err.println((retried + givenUp) + " " + what + " because the classifier failed on them: " + retried
                 + " to be tried again next run, " + givenUp + " given up after " + LearnFlow.MAX_ATTEMPTS
                 + " attempts and left where they are");
     }
@@ -335,10 +340,16 @@ final class IsbgCommand implements Callable<Integer> {
         return new LearnFlow(session, settings).run();
     }
 
+    /** A missing folder is the server's answer, as in isbg (whose SELECT fails): exit 11, not 10. */
     private static void requireFolder(MailStore store, String folder, String option) throws IOException {
         if (!store.exists(folder)) {
-            throw ExitException.badArguments(option + " " + folder + ": no such folder on the server (--imaplist lists them)");
+            throw new ExitException(ExitCode.IMAP_ERROR, option + " " + folder + ": no such folder on the server (--imaplist lists them)");
         }
+    }
+
+    /** RFC 6154's SPECIAL-USE attributes plus RFC 8457's \Important; the rest (\HasNoChildren, \UnMarked...) is not shown. */
+    private static boolean isSpecialUse(String attribute) {
+        return SPECIAL_USE.contains(attribute.toLowerCase(Locale.ROOT));
     }
 
     static ExitCode exitCodeFor(ScanResult scan) {

@@ -1,5 +1,8 @@
 package dev.begone.cli;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.begone.imap.Secret;
 import dev.begone.process.ChildProcess;
 import java.io.ByteArrayOutputStream;
@@ -69,15 +72,31 @@ final class Passwords {
         }
     }
 
-    /** The first line of {@code file}; {@code what} names the option in the error. */
+    /**
+     * The password in {@code file}: its first line, or, in a file isbg 2.3.1 saved, the "password" member of its JSON
+     * object. {@code what} names the option in the error.
+     */
     static Secret fromFile(Path file, String what) {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
+            String saved = isbgPassword(text);
+            if (saved != null) return Secret.of(saved);
             String first = text.lines().findFirst().orElse("");
             if (first.isEmpty()) throw ExitException.badArguments(what + " file " + file + " is empty");
             return Secret.of(first);
         } catch (IOException e) {
             throw ExitException.badArguments(what + " file " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** isbg's --savepw writes {"password": "..."}; anything else (a plain password starting with "{" too) is not one. */
+    private static String isbgPassword(String text) {
+        if (!text.stripLeading().startsWith("{")) return null;
+        try {
+            JsonNode password = new ObjectMapper().readTree(text).get("password");
+            return password != null && password.isTextual() && !password.asText().isEmpty() ? password.asText() : null;
+        } catch (JacksonException e) {
+            return null;
         }
     }
 

@@ -122,7 +122,10 @@ final class ImapTls {
                 return new MailStoreException("TLS certificate of " + where
                         + " is not trusted (use --tls-ca FILE to trust it, or --tls-insecure)", e);
             }
-            if (t instanceof ConnectException || t instanceof UnknownHostException) {
+            if (t instanceof UnknownHostException) {
+                return new MailStoreException("cannot connect to " + where + ": unknown host " + s.host(), e);
+            }
+            if (t instanceof ConnectException) {
                 return new MailStoreException("cannot connect to " + where + ": " + m, e);
             }
             if (t instanceof SocketTimeoutException) {

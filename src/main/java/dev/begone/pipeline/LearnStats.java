@@ -1,7 +1,7 @@
 package dev.begone.pipeline;
 
 /**
- * What a learning pass did, for isbg's "N/M spams learnt" line.
+ * What a learning pass did, for isbg's "N/M spams learned" line.
  *
  * @param toLearn messages found that had not been learned from this folder before
  * @param learned of those, newly learned by the classifier ("already known" ones are not counted here)

@@ -47,7 +47,7 @@ class BoundedMemoryOnDovecotTest {
                     "--noninteractive", "--tls-ca", dovecot.certPem().toString(), "--spaminbox", "Junk",
                     "--classifier", "builtin", "--maxsize", String.valueOf(MESSAGE_BYTES + 1024 * 1024), "--noreport"));
             assertEquals(0, run.exit(), run.toString());
-            assertTrue(run.out().contains("0 spams found in " + MESSAGES + " messages"), run.toString());
+            assertTrue(run.err().contains("0 spams found in " + MESSAGES + " messages"), run.toString());
         }
     }
 }

@@ -61,13 +61,13 @@ class IsbgCorpusOnDovecotTest {
             IsbgCli.Run first = cli.run(args);
             assertEquals(0, first.exit(), first.toString());
             int spamCount = expectedSpam.values().stream().mapToInt(Integer::intValue).sum();
-            assertTrue(first.out().contains(spamCount + " spams found in " + messages.size() + " messages"), first.toString());
+            assertTrue(first.err().contains(spamCount + " spams found in " + messages.size() + " messages"), first.toString());
 
             assertEquals(expectedSpam, digests(Mailbox.messages(alice, "Junk")));
             assertEquals(expectedHam, digests(Mailbox.messages(alice, "INBOX")));
 
             IsbgCli.Run second = cli.run(args);
-            assertTrue(second.out().contains("0 spams found in 0 messages"), second.toString());
+            assertTrue(second.err().contains("0 spams found in 0 messages"), second.toString());
         }
     }
 

@@ -115,12 +115,12 @@ class IsbgOnDovecotTest {
         assertEquals(0, first.exit(), first.toString());
         assertEquals(TestMail.messageIds(TestMail.spams(0, 3)), idsIn(SPAM));
         assertEquals(TestMail.messageIds(TestMail.hams(0, 4)), idsIn("INBOX"));
-        assertTrue(first.out().contains("3 spams found in 7 messages"), first.toString());
-        assertTrue(first.out().contains("3/3 was automatically deleted"), first.toString());
+        assertTrue(first.err().contains("3 spams found in 7 messages"), first.toString());
+        assertTrue(first.err().contains("3/3 was automatically deleted"), first.toString());
 
         IsbgCli.Run second = cli.run(isbg("--delete", "--expunge", "--noreport"));
         assertEquals(0, second.exit(), second.toString());
-        assertTrue(second.out().contains("0 spams found in 0 messages"), second.toString());
+        assertTrue(second.err().contains("0 spams found in 0 messages"), second.toString());
     }
 
     @Test
@@ -173,13 +173,13 @@ class IsbgOnDovecotTest {
         deliver(mixed(2, 2));
         IsbgCli.Run dry = cli.run(isbg("--dryrun", "--delete", "--expunge", "--noreport"));
         assertEquals(0, dry.exit(), dry.toString());
-        assertTrue(dry.out().contains("2 spams found in 4 messages"), dry.toString());
+        assertTrue(dry.err().contains("2 spams found in 4 messages"), dry.toString());
         assertEquals(TestMail.messageIds(mixed(2, 2)), idsIn("INBOX"));
         assertEquals(Set.of(), idsIn(SPAM));
         assertTrue(Mailbox.messages(alice(), "INBOX").stream().noneMatch(m -> m.flags().contains("\\Seen")));
 
         IsbgCli.Run real = cli.run(isbg("--delete", "--expunge", "--noreport"));
-        assertTrue(real.out().contains("2 spams found in 4 messages"), "the dry run recorded nothing: " + real);
+        assertTrue(real.err().contains("2 spams found in 4 messages"), "the dry run recorded nothing: " + real);
     }
 
     @Test
@@ -187,9 +187,9 @@ class IsbgOnDovecotTest {
         startDovecot(Dovecot.Options.DEFAULT);
         deliver(mixed(5, 0));
         IsbgCli.Run run = cli.run(isbg("--partialrun", "2", "--exitcodes"));
-        assertTrue(run.out().contains("0 spams found in 2 messages"), run.toString());
+        assertTrue(run.err().contains("0 spams found in 2 messages"), run.toString());
         IsbgCli.Run rest = cli.run(isbg("--partialrun", "0"));
-        assertTrue(rest.out().contains("0 spams found in 3 messages"), rest.toString());
+        assertTrue(rest.err().contains("0 spams found in 3 messages"), rest.toString());
     }
 
     @Test
@@ -223,7 +223,7 @@ class IsbgOnDovecotTest {
         assertEquals(TestMail.messageIds(mixed(1, 2)), idsIn("INBOX"));
 
         IsbgCli.Run retry = cli.run(isbg("--delete", "--expunge", "--noreport"));
-        assertTrue(retry.out().contains("2 spams found in 3 messages"), "nothing was recorded as scanned: " + retry);
+        assertTrue(retry.err().contains("2 spams found in 3 messages"), "nothing was recorded as scanned: " + retry);
     }
 
     @Test
@@ -327,8 +327,8 @@ class IsbgOnDovecotTest {
         startDovecot(Dovecot.Options.DEFAULT);
         IsbgCli.Run run = cli.run(isbg("--imaplist"));
         assertEquals(0, run.exit(), run.toString());
-        assertTrue(run.out().contains("Junk") && run.out().contains("\\Junk"), run.out());
-        assertTrue(run.out().contains("Trash") && run.out().contains("\\Trash"), run.out());
+        assertTrue(run.err().contains("Junk") && run.err().contains("\\Junk"), run.err());
+        assertTrue(run.err().contains("Trash") && run.err().contains("\\Trash"), run.err());
     }
 
     @Test
@@ -349,7 +349,7 @@ class IsbgOnDovecotTest {
         assertEquals(0, run.exit(), run.toString());
         assertEquals(Set.of(), idsIn(SPAM));
         assertEquals(TestMail.messageIds(TestMail.hams(0, 1)), idsIn("INBOX"));
-        assertTrue(run.out().contains("2/2 was automatically deleted"), run.toString());
+        assertTrue(run.err().contains("2/2 was automatically deleted"), run.toString());
     }
 
     @Test
@@ -361,12 +361,12 @@ class IsbgOnDovecotTest {
                 "--learnthenflag");
         IsbgCli.Run first = cli.run(learn);
         assertEquals(0, first.exit(), first.toString());
-        assertTrue(first.out().contains("/2 spams learnt") && first.out().contains("/2 hams learnt"), first.toString());
+        assertTrue(first.err().contains("/2 spams learned") && first.err().contains("/2 hams learned"), first.toString());
         assertTrue(Mailbox.messages(alice(), "Learn/Ham").stream().allMatch(m -> m.flags().contains("\\Flagged")),
                 "--learnthenflag flags what was learnt");
 
         IsbgCli.Run second = cli.run(learn);
-        assertTrue(second.out().contains("0/0 spams learnt") && second.out().contains("0/0 hams learnt"), second.toString());
+        assertTrue(second.err().contains("0/0 spams learned") && second.err().contains("0/0 hams learned"), second.toString());
 
         IsbgCli.Run destroy = cli.run(isbg("--teachonly", "--learnspambox", "Learn/Spam", "--learnthendestroy", "--expunge",
                 "--learnflagged"));
@@ -398,7 +398,7 @@ class IsbgOnDovecotTest {
 
         IsbgCli.Run run = cli.run(args);
         assertEquals(0, run.exit(), run.toString());
-        assertTrue(run.out().contains("25/25 spams learnt") && run.out().contains("25/25 hams learnt"), run.toString());
+        assertTrue(run.err().contains("25/25 spams learned") && run.err().contains("25/25 hams learned"), run.toString());
         assertEquals(TestMail.messageIds(TestMail.spams(0, 3)), idsIn(SPAM));
         assertEquals(TestMail.messageIds(TestMail.hams(0, 5)), idsIn("INBOX"));
         try (var models = Files.list(dir.resolve("home/state/begone/models"))) {
@@ -468,7 +468,7 @@ class IsbgOnDovecotTest {
         args.remove("--spamc");
         IsbgCli.Run run = cli.run(args);
         assertEquals(0, run.exit(), run.toString());
-        assertTrue(run.out().contains("in " + odd.size() + " messages"), run.toString());
+        assertTrue(run.err().contains("in " + odd.size() + " messages"), run.toString());
         Set<String> everywhere = new TreeSet<>(idsIn("INBOX"));
         everywhere.addAll(idsIn(SPAM));
         assertEquals(TestMail.messageIds(odd), everywhere);

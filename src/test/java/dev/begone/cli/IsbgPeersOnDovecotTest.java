@@ -93,8 +93,8 @@ class IsbgPeersOnDovecotTest {
                     + " bytes is over sa-learn's limit of 512000 bytes (its --max-size)"), line);
             assertTrue(line.endsWith(attempt < 3 ? "(attempt " + attempt + " of 3, tried again next run)"
                     : "(attempt 3 of 3: given up, the message stays where it is)"), line);
-            assertTrue(run.out().contains("0 spams found in 0 messages"), "the scan ran: " + run);
-            assertTrue(run.out().contains("1 spams not learnt because the classifier failed on them: "
+            assertTrue(run.err().contains("0 spams found in 0 messages"), "the scan ran: " + run);
+            assertTrue(run.err().contains("1 spams not learned because the classifier failed on them: "
                     + (attempt < 3 ? "1 to be tried again next run, 0 given up" : "0 to be tried again next run, 1 given up")),
                     run.toString());
         }
@@ -119,7 +119,7 @@ class IsbgPeersOnDovecotTest {
         assertTrue(run.err().contains("begone: Learn/Spam uid 1 skipped: " + huge.length + " bytes, builtin failed: "
                 + huge.length + " bytes is over the largest message begone fetches (" + ImapSettings.DEFAULT_MAX_LITERAL_BYTES
                 + " bytes) (attempt 1 of 3, tried again next run)"), run.toString());
-        assertTrue(run.out().contains("1/2 spams learnt"), run.toString());
+        assertTrue(run.err().contains("1/2 spams learned"), run.toString());
     }
 
     @Test
@@ -154,13 +154,13 @@ class IsbgPeersOnDovecotTest {
         }
         IsbgCli.Run spelled = cli.run(isbg("LocalHost", "--classifier", "builtin"));
         assertEquals(0, spelled.exit(), spelled.toString());
-        assertTrue(spelled.out().contains("0 spams found in 0 messages"), "the old spelling's state was kept: " + spelled);
+        assertTrue(spelled.err().contains("0 spams found in 0 messages"), "the old spelling's state was kept: " + spelled);
 
         dovecot.deliver("alice", "INBOX", TestMail.hams(2, 1));
         IsbgCli.Run lower = cli.run(isbg("localhost", "--classifier", "builtin"));
-        assertTrue(lower.out().contains("0 spams found in 1 messages"), lower.toString());
+        assertTrue(lower.err().contains("0 spams found in 1 messages"), lower.toString());
         IsbgCli.Run upper = cli.run(isbg("LOCALHOST", "--classifier", "builtin"));
-        assertTrue(upper.out().contains("0 spams found in 0 messages"), "one state for every spelling: " + upper);
+        assertTrue(upper.err().contains("0 spams found in 0 messages"), "one state for every spelling: " + upper);
 
         Path lockFile = StatePaths.defaults(cli.env()).lockFile("alice@localhost:" + dovecot.imapsPort());
         try (AccountLock held = AccountLock.acquire(lockFile, Duration.ofMinutes(240), false)) {
@@ -192,7 +192,7 @@ class IsbgPeersOnDovecotTest {
             dovecot.deliver("alice", "INBOX", List.of(fakeReportWrapper()));
             IsbgCli.Run run = cli.run(isbg("127.0.0.1", "--spamc", "--spamd", "127.0.0.1:" + spamd.port(), "--noreport"));
             assertEquals(0, run.exit(), run.toString());
-            assertTrue(run.out().contains("1 spams found in 1 messages"), run.toString());
+            assertTrue(run.err().contains("1 spams found in 1 messages"), run.toString());
             assertEquals(List.of("<fake-report@lottery.example>"), Mailbox.messageIds(alice(), "Junk"));
         }
     }

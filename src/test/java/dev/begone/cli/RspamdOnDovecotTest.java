@@ -49,9 +49,9 @@ class RspamdOnDovecotTest {
             IsbgCli.Run first = cli.run(args);
             assertEquals(0, first.exit(), first.toString());
             // Rspamd skips (204) a message its Bayes already files in the right class at 95 %: taught, not learnt.
-            assertTrue(first.out().contains("/3 spams learnt") && first.out().contains("/4 hams learnt"), first.toString());
+            assertTrue(first.err().contains("/3 spams learned") && first.err().contains("/4 hams learned"), first.toString());
             long[] learns = rspamd.learns();
-            assertTrue(first.out().contains(learns[0] + "/3 spams learnt") && first.out().contains(learns[1] + "/4 hams learnt")
+            assertTrue(first.err().contains(learns[0] + "/3 spams learned") && first.err().contains(learns[1] + "/4 hams learned")
                     && learns[0] >= 1 && learns[1] >= 1, Arrays.toString(learns) + "\n" + first);
             var alice = dovecot.settings("alice", TlsMode.IMPLICIT);
             assertEquals(TestMail.messageIds(TestMail.spams(0, 2)), new TreeSet<>(Mailbox.messageIds(alice, "Junk")));
@@ -59,7 +59,7 @@ class RspamdOnDovecotTest {
 
             IsbgCli.Run second = cli.run(args);
             assertEquals(0, second.exit(), second.toString());
-            assertTrue(second.out().contains("0/0 spams learnt") && second.out().contains("0/0 hams learnt"), second.toString());
+            assertTrue(second.err().contains("0/0 spams learned") && second.err().contains("0/0 hams learned"), second.toString());
             assertArrayEquals(learns, rspamd.learns());
         }
     }
