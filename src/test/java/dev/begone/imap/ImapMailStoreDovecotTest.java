@@ -65,6 +65,16 @@ class ImapMailStoreDovecotTest {
     }
 
     @Test
+    void wrongPasswordIsALoginFailureThatNamesUserAndServer() {
+        ImapSettings s = alice(TlsMode.STARTTLS);
+        ImapSettings wrong = new ImapSettings(s.host(), s.port(), s.user(), Secret.of("not-alicepw"), s.tls(),
+                s.allowPlaintext(), s.trustCa(), s.insecure(), s.timeout(), null);
+        LoginFailedException e = assertThrows(LoginFailedException.class, () -> ImapMailStore.connect(wrong).close());
+        assertTrue(e.getMessage().startsWith("login as alice on 127.0.0.1:" + s.port() + " failed: "), e.getMessage());
+        assertFalse(e.getMessage().contains("not-alicepw"));
+    }
+
+    @Test
     void selfSignedCertificateIsRefusedWithoutTrustOption() {
         for (TlsMode mode : TlsMode.values()) {
             ImapSettings s = alice(mode).withTrustCa(null);

@@ -29,36 +29,51 @@ import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
 public final class Dovecot extends ServerProcess {
     public static final Map<String, String> PASSWORDS = Map.of("alice", "alicepw", "bob", "bobpw");
 
-    /** Dovecot 2.3's post-login list minus MOVE; {@code imap_capability = +X} could only add. */
-    private static final String CAPABILITIES_WITHOUT_MOVE = "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT"
+    /** Dovecot 2.3's post-login capabilities; {@code imap_capability = +X} could only add, so a test that takes one away writes the list. */
+    private static final String CAPABILITIES = "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT"
             + " SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE"
             + " UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT"
-            + " SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE"
+            + " SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE"
             + " SAVEDATE LITERAL+ NOTIFY SPECIAL-USE QUOTA";
 
     /**
      * @param starttls false: {@code ssl = no}, which removes STARTTLS and the IMAPS listener
      * @param offerMove false: MOVE is left out of the capabilities, so clients must COPY + UID EXPUNGE
      * @param certSubjectAltName the certificate's SAN, e.g. {@code DNS:other.example} for host name tests
+     * @param quotaMegabytes each user's storage quota
+     * @param offerIdle false: IDLE is left out of the capabilities, so clients must poll
      */
-    /** @param quotaMegabytes each user's storage quota */
-    public record Options(boolean starttls, boolean offerMove, String certSubjectAltName, int quotaMegabytes) {
-        public static final Options DEFAULT = new Options(true, true, "DNS:localhost,IP:127.0.0.1", 100);
+    public record Options(boolean starttls, boolean offerMove, String certSubjectAltName, int quotaMegabytes,
+            boolean offerIdle) {
+        public static final Options DEFAULT = new Options(true, true, "DNS:localhost,IP:127.0.0.1", 100, true);
 
         public Options withStarttls(boolean on) {
-            return new Options(on, offerMove, certSubjectAltName, quotaMegabytes);
+            return new Options(on, offerMove, certSubjectAltName, quotaMegabytes, offerIdle);
         }
 
         public Options withMove(boolean on) {
-            return new Options(starttls, on, certSubjectAltName, quotaMegabytes);
+            return new Options(starttls, on, certSubjectAltName, quotaMegabytes, offerIdle);
         }
 
         public Options withCertSubjectAltName(String san) {
-            return new Options(starttls, offerMove, san, quotaMegabytes);
+            return new Options(starttls, offerMove, san, quotaMegabytes, offerIdle);
         }
 
         public Options withQuotaMegabytes(int megabytes) {
-            return new Options(starttls, offerMove, certSubjectAltName, megabytes);
+            return new Options(starttls, offerMove, certSubjectAltName, megabytes, offerIdle);
+        }
+
+        public Options withIdle(boolean on) {
+            return new Options(starttls, offerMove, certSubjectAltName, quotaMegabytes, on);
+        }
+
+        /** The capability list to configure, or null for Dovecot's own. */
+        String capabilities() {
+            if (offerMove && offerIdle) return null;
+            String c = " " + CAPABILITIES + " ";
+            if (!offerMove) c = c.replace(" MOVE ", " ");
+            if (!offerIdle) c = c.replace(" IDLE ", " ");
+            return c.trim();
         }
     }
 
@@ -159,7 +174,7 @@ public final class Dovecot extends ServerProcess {
                 .append("M\n}\n")
                 .append("protocol imap {\n  mail_plugins = $mail_plugins imap_quota\n")
                 .append("  mail_max_userip_connections = 200\n");
-        if (!options.offerMove()) c.append("  imap_capability = ").append(CAPABILITIES_WITHOUT_MOVE).append('\n');
+        if (options.capabilities() != null) c.append("  imap_capability = ").append(options.capabilities()).append('\n');
         c.append("}\n")
                 .append("service imap-login {\n  inet_listener imap {\n    port = ").append(imapPort).append("\n  }\n");
         if (options.starttls()) {
