@@ -151,7 +151,7 @@ public final class AccountWatcher {
                 if (stopping) return;
                 reconnect = true;
                 Duration delay = backoff.failed(FailureKind.of(e));
-                report(folder, e, delay);
+                report(folder, null, e, delay);
                 try {
                     waitUntil(ticker.now().plus(delay));
                 } catch (InterruptedException stopped) {
@@ -198,7 +198,7 @@ public final class AccountWatcher {
                         if (stopping) return;
                         Duration delay = periodicBackoff.failed(FailureKind.of(e));
                         nextPeriodic = ticker.now().plus(min(delay, account.periodicEvery()));
-                        report(null, e, delay);
+                        report(null, Cycle.PERIODIC, e, delay);
                     }
                 }
                 if (!folders.isEmpty()) {
@@ -211,7 +211,7 @@ public final class AccountWatcher {
                         queueScan(scanned);
                         Duration delay = scanBackoff.failed(FailureKind.of(e));
                         scanRetryAt = ticker.now().plus(delay);
-                        report(null, e, delay);
+                        report(null, Cycle.SCAN, e, delay);
                     }
                 }
             }
@@ -280,7 +280,7 @@ public final class AccountWatcher {
     }
 
     /** A refused login is reported once per account until a login succeeds again; all else every time. */
-    private void report(String folder, Exception e, Duration delay) {
+    private void report(String folder, Cycle cycle, Exception e, Duration delay) {
         FailureKind kind = FailureKind.of(e);
         boolean report = true;
         if (kind == FailureKind.LOGIN) {
@@ -293,7 +293,7 @@ public final class AccountWatcher {
                 lock.unlock();
             }
         }
-        listener.failed(new Failure(name(), folder, kind, e, delay, report));
+        listener.failed(new Failure(name(), folder, cycle, kind, e, delay, report));
     }
 
     /** Waits until {@code deadline} by the ticker, or a stop. */

@@ -34,6 +34,14 @@ public interface PipelineListener {
      */
     default void step(String name) {}
 
+    /**
+     * An action of a plan is complete: confirmed by the server and recorded, so it counts (metrics, logs).
+     *
+     * @param action  {@code move}, {@code copy}, {@code append}, {@code flag} or {@code expunge}, as in {@link #step}
+     * @param target  the folder the messages went to, or null for {@code flag} and {@code expunge}
+     */
+    default void filed(String folder, String action, long messages, String target) {}
+
     /** Something the user should know that does not stop the run. */
     default void warning(String message) {}
 
