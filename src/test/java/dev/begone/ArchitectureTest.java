@@ -49,6 +49,9 @@ class ArchitectureTest {
             // Prometheus stays in metrics, which observes the daemon and the pipeline and serves what it saw.
             Map.entry("metrics", new Rule(List.of("metrics", "daemon", "pipeline", "classify", "config"),
                     concat(MAIL_LIBRARY, DATABASE))),
+            // The log writes lines for what the daemon and the pipeline report; it talks to nothing.
+            Map.entry("log", new Rule(List.of("log", "daemon", "pipeline", "classify", "config"),
+                    concat(concat(MAIL_LIBRARY, DATABASE), List.of("java.net")))),
             Map.entry("demo", new Rule(List.of("demo", "pipeline", "imap", "classify", "state", "rules", "config"), DATABASE)),
             Map.entry("cli", new Rule(List.of("cli", "pipeline", "imap", "classify", "state", "rules", "eval", "demo", "config", "process"),
                     concat(concat(MAIL_LIBRARY, DATABASE), List.of("java.net")))));
