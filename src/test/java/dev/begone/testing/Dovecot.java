@@ -79,6 +79,8 @@ public final class Dovecot extends ServerProcess {
 
     private final Options options;
     private int imapPort;
+    /** Set while {@link #restart} starts the server again: clients must find it where it was. */
+    private boolean samePorts;
     private int imapsPort;
 
     private Dovecot(Path dir, Options options) {
@@ -135,9 +137,11 @@ public final class Dovecot extends ServerProcess {
 
     @Override
     protected List<String> prepare() throws IOException {
-        int[] ports = freePorts(2);
-        imapPort = ports[0];
-        imapsPort = ports[1];
+        if (!samePorts) {
+            int[] ports = freePorts(2);
+            imapPort = ports[0];
+            imapsPort = ports[1];
+        }
         String mailUser = isRoot() ? "nobody" : System.getProperty("user.name");
         String mailGroup = isRoot() ? "nogroup" : groupOfTempDir();
         StringBuilder c = new StringBuilder();
@@ -206,6 +210,39 @@ public final class Dovecot extends ServerProcess {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Stops Dovecot and its sessions, as a crash would end them; {@link #startAgain} brings it back. */
+    public void stop() throws InterruptedException {
+        close();
+    }
+
+    /** Starts a stopped Dovecot again on the same ports with the same mail. */
+    public void startAgain() throws IOException, InterruptedException {
+        samePorts = true;
+        try {
+            start();
+        } finally {
+            samePorts = false;
+        }
+    }
+
+    /**
+     * Puts a message into a user's INBOX as a local delivery agent would, through the Maildir and not through
+     * Dovecot, so it also works while Dovecot is stopped. The user must have logged in once (Dovecot makes the
+     * Maildir then).
+     */
+    public void deliverToMaildir(String user, byte[] message) throws IOException {
+        Path maildir = dir.resolve("mail").resolve(user).resolve("Maildir");
+        String name = System.currentTimeMillis() / 1000 + ".M" + System.nanoTime() + ".test";
+        Path tmp = maildir.resolve("tmp").resolve(name);
+        Files.write(tmp, message);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-rw-rw-"));
+        if (isRoot()) {
+            UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
+            Files.setOwner(tmp, lookup.lookupPrincipalByName("nobody"));
+        }
+        Files.move(tmp, maildir.resolve("new").resolve(name));
     }
 
     /** Plain IMAP with STARTTLS offered (unless {@code starttls} is off). */
