@@ -19,6 +19,14 @@ public interface PipelineListener {
     default void learned(String folder, long uid, Label label, LearnResult result) {}
 
     /**
+     * An action of a plan is complete: confirmed by the server and recorded, so it counts (metrics, logs).
+     *
+     * @param action  {@code move}, {@code copy}, {@code append}, {@code flag} or {@code expunge}, as in {@link #step}
+     * @param target  the folder the messages went to, or null for {@code flag} and {@code expunge}
+     */
+    default void filed(String folder, String action, long messages, String target) {}
+
+    /**
      * A journaled action reached a step; crash tests halt the JVM at a named one. The names are stable:
      * <ul>
      *   <li>{@code "<op>.intent"} for each action of a plan, in plan order, once the whole plan is journaled (one
@@ -33,14 +41,6 @@ public interface PipelineListener {
      * {@code ".copied"}, {@code ".sent"} and {@code ".done"}.
      */
     default void step(String name) {}
-
-    /**
-     * An action of a plan is complete: confirmed by the server and recorded, so it counts (metrics, logs).
-     *
-     * @param action  {@code move}, {@code copy}, {@code append}, {@code flag} or {@code expunge}, as in {@link #step}
-     * @param target  the folder the messages went to, or null for {@code flag} and {@code expunge}
-     */
-    default void filed(String folder, String action, long messages, String target) {}
 
     /** Something the user should know that does not stop the run. */
     default void warning(String message) {}

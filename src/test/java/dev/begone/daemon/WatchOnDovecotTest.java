@@ -10,7 +10,6 @@ import dev.begone.imap.ImapMailStore;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.MailStore;
 import dev.begone.imap.SearchCriteria;
-import dev.begone.imap.Secret;
 import dev.begone.imap.TlsMode;
 import dev.begone.imap.UidSet;
 import dev.begone.log.EventLog;
@@ -20,6 +19,7 @@ import dev.begone.metrics.MetricsServer;
 import dev.begone.pipeline.StopSignal;
 import dev.begone.testing.Dovecot;
 import dev.begone.testing.ServerProcess;
+import dev.begone.testing.Variants;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -191,8 +191,7 @@ class WatchOnDovecotTest {
     private Callable<MailStore> connect(String user, String password) {
         return () -> {
             ImapSettings s = dovecot.settings(user, TlsMode.STARTTLS);
-            return ImapMailStore.connect(new ImapSettings(s.host(), s.port(), s.user(), Secret.of(password), s.tls(),
-                    s.allowPlaintext(), s.trustCa(), s.insecure(), Duration.ofSeconds(10), null));
+            return ImapMailStore.connect(Variants.timeout(Variants.password(s, password), Duration.ofSeconds(10)));
         };
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.begone.testing.Dovecot;
 import dev.begone.testing.FaultProxy;
+import dev.begone.testing.Variants;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -74,7 +75,7 @@ class AwaitNewMessagesDovecotTest {
         String folder = folderFor(info);
         dovecot.deliver("alice", folder, List.of(message("old@test", "there before")));
         Trace trace = new Trace();
-        try (MailStore store = ImapMailStore.connect(dovecot.settings("alice", TlsMode.STARTTLS).withTrace(trace.stream()));
+        try (MailStore store = ImapMailStore.connect(Variants.trace(dovecot.settings("alice", TlsMode.STARTTLS), trace.stream()));
                 MailStore.OpenFolder open = store.open(folder, true)) {
             assertTrue(store.supportsIdle());
             Future<Boolean> waiter = threads.submit(() -> open.awaitNewMessages(LONG, LONG));
@@ -145,7 +146,7 @@ class AwaitNewMessagesDovecotTest {
         String folder = folderFor(info);
         dovecot.deliver("alice", folder, List.of(message("old@test", "there before")));
         Trace trace = new Trace();
-        try (MailStore store = ImapMailStore.connect(dovecot.settings("alice", TlsMode.STARTTLS).withTrace(trace.stream()));
+        try (MailStore store = ImapMailStore.connect(Variants.trace(dovecot.settings("alice", TlsMode.STARTTLS), trace.stream()));
                 MailStore.OpenFolder open = store.open(folder, true)) {
             Future<Boolean> waiter = threads.submit(() -> open.awaitNewMessages(LONG, LONG));
             trace.awaitText("+ idling");
@@ -167,7 +168,7 @@ class AwaitNewMessagesDovecotTest {
         String folder = folderFor(info);
         noIdle.deliver("alice", folder, List.of(message("old@test", "there before")));
         Trace trace = new Trace();
-        try (MailStore store = ImapMailStore.connect(noIdle.settings("alice", TlsMode.STARTTLS).withTrace(trace.stream()));
+        try (MailStore store = ImapMailStore.connect(Variants.trace(noIdle.settings("alice", TlsMode.STARTTLS), trace.stream()));
                 MailStore.OpenFolder open = store.open(folder, true)) {
             assertFalse(store.supportsIdle());
             Future<Boolean> waiter = threads.submit(() -> open.awaitNewMessages(LONG, Duration.ofMillis(200)));
@@ -189,9 +190,8 @@ class AwaitNewMessagesDovecotTest {
         dovecot.deliver("alice", folder, List.of(message("old@test", "there before")));
         Trace trace = new Trace();
         try (FaultProxy proxy = FaultProxy.start(dovecot.imapPort(), FaultProxy.Policy.pass())) {
-            ImapSettings viaProxy = dovecot.settings("alice", TlsMode.STARTTLS).withTrace(trace.stream());
-            viaProxy = new ImapSettings(viaProxy.host(), proxy.port(), viaProxy.user(), viaProxy.password(),
-                    viaProxy.tls(), viaProxy.allowPlaintext(), viaProxy.trustCa(), false, viaProxy.timeout(), viaProxy.trace());
+            ImapSettings viaProxy = Variants.port(Variants.trace(dovecot.settings("alice", TlsMode.STARTTLS), trace.stream()),
+                    proxy.port());
             MailStore store = ImapMailStore.connect(viaProxy);
             try {
                 MailStore.OpenFolder open = store.open(folder, true);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.begone.testing.Dovecot;
 import dev.begone.testing.FaultProxy;
+import dev.begone.testing.Variants;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -67,8 +68,7 @@ class ImapMailStoreDovecotTest {
     @Test
     void wrongPasswordIsALoginFailureThatNamesUserAndServer() {
         ImapSettings s = alice(TlsMode.STARTTLS);
-        ImapSettings wrong = new ImapSettings(s.host(), s.port(), s.user(), Secret.of("not-alicepw"), s.tls(),
-                s.allowPlaintext(), s.trustCa(), s.insecure(), s.timeout(), null);
+        ImapSettings wrong = Variants.password(s, "not-alicepw");
         LoginFailedException e = assertThrows(LoginFailedException.class, () -> ImapMailStore.connect(wrong).close());
         assertTrue(e.getMessage().startsWith("login as alice on 127.0.0.1:" + s.port() + " failed: "), e.getMessage());
         assertFalse(e.getMessage().contains("not-alicepw"));
