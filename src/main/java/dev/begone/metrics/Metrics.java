@@ -104,19 +104,18 @@ public final class Metrics implements WatchListener {
 
             @Override
             public Verdict classify(byte[] message) throws ClassifierException {
-                long start = System.nanoTime();
-                try {
-                    return classifier.classify(message);
-                } finally {
-                    timings.observe((System.nanoTime() - start) / 1e9);
-                }
+                return time(() -> classifier.classify(message));
             }
 
             @Override
             public Processed process(byte[] message) throws ClassifierException {
+                return time(() -> classifier.process(message));
+            }
+
+            private <T> T time(Call<T> call) throws ClassifierException {
                 long start = System.nanoTime();
                 try {
-                    return classifier.process(message);
+                    return call.run();
                 } finally {
                     timings.observe((System.nanoTime() - start) / 1e9);
                 }
@@ -137,6 +136,10 @@ public final class Metrics implements WatchListener {
                 classifier.close();
             }
         };
+    }
+
+    private interface Call<T> {
+        T run() throws ClassifierException;
     }
 
     @Override

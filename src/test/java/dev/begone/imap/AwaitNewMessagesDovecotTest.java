@@ -72,24 +72,10 @@ class AwaitNewMessagesDovecotTest {
 
     @Test
     void messageAppendedFromAnotherConnectionWakesTheIdlingWaiter(TestInfo info) throws Exception {
-        String folder = folderFor(info);
-        dovecot.deliver("alice", folder, List.of(message("old@test", "there before")));
         Trace trace = new Trace();
-        try (MailStore store = ImapMailStore.connect(Variants.trace(dovecot.settings("alice", TlsMode.STARTTLS), trace.stream()));
-                MailStore.OpenFolder open = store.open(folder, true)) {
-            assertTrue(store.supportsIdle());
-            Future<Boolean> waiter = threads.submit(() -> open.awaitNewMessages(LONG, LONG));
-            trace.awaitText("+ idling");
-
-            long appended = appendFromSecondConnection(dovecot, folder);
-            assertTrue(waiter.get(LONG.toSeconds(), TimeUnit.SECONDS));
-            long wokeAfterMillis = (System.nanoTime() - appended) / 1_000_000;
-
-            System.out.println("APPEND confirmed -> waiter returned: " + wokeAfterMillis + " ms");
-            assertTrue(wokeAfterMillis < 5_000, "woke " + wokeAfterMillis + " ms after the APPEND");
-            assertEquals(2, open.messageCount());
-            assertTrue(trace.text().contains("DONE"), "IDLE is ended with DONE before returning");
-        }
+        long wokeAfterMillis = wakeAfterAppend(dovecot, folderFor(info), trace, LONG, "+ idling");
+        System.out.println("APPEND confirmed -> waiter returned: " + wokeAfterMillis + " ms");
+        assertTrue(trace.text().contains("DONE"), "IDLE is ended with DONE before returning");
     }
 
     @Test
@@ -165,23 +151,10 @@ class AwaitNewMessagesDovecotTest {
 
     @Test
     void withoutIdleTheWaiterPollsWithNoop(TestInfo info) throws Exception {
-        String folder = folderFor(info);
-        noIdle.deliver("alice", folder, List.of(message("old@test", "there before")));
         Trace trace = new Trace();
-        try (MailStore store = ImapMailStore.connect(Variants.trace(noIdle.settings("alice", TlsMode.STARTTLS), trace.stream()));
-                MailStore.OpenFolder open = store.open(folder, true)) {
-            assertFalse(store.supportsIdle());
-            Future<Boolean> waiter = threads.submit(() -> open.awaitNewMessages(LONG, Duration.ofMillis(200)));
-            trace.awaitText("OK NOOP completed");
-
-            long appended = appendFromSecondConnection(noIdle, folder);
-            assertTrue(waiter.get(LONG.toSeconds(), TimeUnit.SECONDS));
-            long wokeAfterMillis = (System.nanoTime() - appended) / 1_000_000;
-
-            System.out.println("polling every 200 ms: APPEND confirmed -> waiter returned: " + wokeAfterMillis + " ms");
-            assertTrue(wokeAfterMillis < 5_000, "woke " + wokeAfterMillis + " ms after the APPEND");
-            assertFalse(trace.text().contains(" IDLE"), "no IDLE is sent to a server that does not offer it");
-        }
+        long wokeAfterMillis = wakeAfterAppend(noIdle, folderFor(info), trace, Duration.ofMillis(200), "OK NOOP completed");
+        System.out.println("polling every 200 ms: APPEND confirmed -> waiter returned: " + wokeAfterMillis + " ms");
+        assertFalse(trace.text().contains(" IDLE"), "no IDLE is sent to a server that does not offer it");
     }
 
     @Test
@@ -218,6 +191,28 @@ class AwaitNewMessagesDovecotTest {
             store.close();
         } catch (MailStoreException expected) {
             System.out.println("closing after the lost connection: " + expected.getMessage());
+        }
+    }
+
+    /**
+     * Starts a waiter on a folder holding one message, appends another from a second connection once {@code ready}
+     * shows in the trace (the waiter is idling or polling), and returns how long after the APPEND it woke.
+     */
+    private long wakeAfterAppend(Dovecot server, String folder, Trace trace, Duration pollInterval, String ready)
+            throws Exception {
+        server.deliver("alice", folder, List.of(message("old@test", "there before")));
+        try (MailStore store = ImapMailStore.connect(Variants.trace(server.settings("alice", TlsMode.STARTTLS), trace.stream()));
+                MailStore.OpenFolder open = store.open(folder, true)) {
+            assertEquals(server == dovecot, store.supportsIdle());
+            Future<Boolean> waiter = threads.submit(() -> open.awaitNewMessages(LONG, pollInterval));
+            trace.awaitText(ready);
+
+            long appended = appendFromSecondConnection(server, folder);
+            assertTrue(waiter.get(LONG.toSeconds(), TimeUnit.SECONDS));
+            long wokeAfterMillis = (System.nanoTime() - appended) / 1_000_000;
+            assertTrue(wokeAfterMillis < 5_000, "woke " + wokeAfterMillis + " ms after the APPEND");
+            assertEquals(2, open.messageCount());
+            return wokeAfterMillis;
         }
     }
 
