@@ -15,7 +15,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.angus.mail.iap.Argument;
-import org.eclipse.angus.mail.iap.ConnectionException;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -296,50 +295,55 @@ final class ImapFolder implements MailStore.OpenFolder {
 
     /**
      * One IDLE of at most {@code nanos}. A virtual thread only reads answers and hands them over, so this thread
-     * stays free to notice the deadline or an interrupt and send DONE; the answers are handled here, with the
-     * folder's lock held, as for any other command. An interrupted thread blocked in a socket read would close
-     * the socket instead, and a server that never answers DONE would hold the reader forever: the connection is
-     * dropped after the configured timeout.
+     * stays free to notice the deadline or an interrupt and send DONE (an interrupted thread blocked in a socket read
+     * would close the socket instead). The answers are handled here, under the folder's lock as for any command,
+     * but the wait holds no lock: a virtual thread waiting inside {@code synchronized} would pin its carrier on
+     * Java 21. A server that never answers DONE would hold the reader forever: the connection is dropped after the
+     * configured timeout.
      */
     private void idle(long nanos) throws MailStoreException, InterruptedException {
-        boolean[] interrupted = {false};
-        owner.run("IDLE in " + name, folder, (IMAPProtocol p) -> {
-            p.idleStart();
-            BlockingQueue<Response> answers = new LinkedBlockingQueue<>();
-            Thread reader = Thread.ofVirtual().name("idle " + name).start(() -> readIdleAnswers(p, answers));
-            Response last = null;
-            try {
-                long end = System.nanoTime() + nanos;
-                boolean doneSent = false;
-                while (true) {
-                    if (!doneSent && (arrived || interrupted[0] || System.nanoTime() - end >= 0)) {
-                        p.idleAbort();
-                        doneSent = true;
-                        end = System.nanoTime() + owner.timeout().toNanos();
-                    }
-                    long wait = end - System.nanoTime();
-                    if (doneSent && wait <= 0) {
-                        throw new ConnectionException(p, Response.byeResponse(new IOException(
-                                "no answer to DONE within " + owner.timeout().toSeconds() + " s")));
-                    }
-                    Response r;
-                    try {
-                        r = answers.poll(Math.max(wait, 0), TimeUnit.NANOSECONDS);
-                    } catch (InterruptedException e) {
-                        interrupted[0] = true;
-                        continue;
-                    }
-                    if (r == null) continue;
-                    last = r;
-                    count(r);
-                    if (!p.processIdleResponse(r)) return null;
-                }
-            } finally {
-                // The reader stops by itself after a tagged answer or a BYE; otherwise only a closed socket stops it.
-                if (last == null || !(last.isTagged() || last.isBYE())) p.disconnect();
-            }
+        IMAPProtocol p = owner.run("IDLE in " + name, folder, (IMAPProtocol protocol) -> {
+            protocol.idleStart();
+            return protocol;
         });
-        if (interrupted[0]) throw new InterruptedException("interrupted while waiting for new mail in " + name);
+        BlockingQueue<Response> answers = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().name("idle " + name).start(() -> readIdleAnswers(p, answers));
+        boolean interrupted = false;
+        boolean ended = false;
+        try {
+            long end = System.nanoTime() + nanos;
+            boolean doneSent = false;
+            while (!ended) {
+                if (!doneSent && (arrived || interrupted || System.nanoTime() - end >= 0)) {
+                    p.idleAbort();
+                    doneSent = true;
+                    end = System.nanoTime() + owner.timeout().toNanos();
+                }
+                long wait = end - System.nanoTime();
+                if (doneSent && wait <= 0) {
+                    throw owner.failure("IDLE in " + name,
+                            new IOException("no answer to DONE within " + owner.timeout().toSeconds() + " s"));
+                }
+                Response r;
+                try {
+                    r = answers.poll(Math.max(wait, 0), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    continue;
+                }
+                if (r == null) continue;
+                // The reader stops by itself after a tagged answer or a BYE.
+                ended = r.isTagged() || r.isBYE();
+                owner.run("IDLE in " + name, folder, (IMAPProtocol protocol) -> {
+                    count(r);
+                    return protocol.processIdleResponse(r);
+                });
+            }
+        } finally {
+            // Otherwise only a closed socket stops the reader.
+            if (!ended) p.disconnect();
+        }
+        if (interrupted) throw new InterruptedException("interrupted while waiting for new mail in " + name);
     }
 
     /** Reads until IDLE's tagged answer; a lost connection becomes a BYE, as Angus reports it for commands. */
