@@ -40,6 +40,11 @@ public final class AccountWatcher {
     private boolean loginFailing;
     private Instant started;
     private Instant lastGoodCycle;
+    /**
+     * A folder's connection came back after failing: a scan waiting out a backoff because of the mail server need not
+     * wait longer, and mail that came during the outage is filed at once.
+     */
+    private boolean serverBack;
     /** The first failure of each kind of cycle still failing. */
     private final Map<Cycle, Instant> failingSince = new EnumMap<>(Cycle.class);
 
@@ -133,7 +138,7 @@ public final class AccountWatcher {
         boolean reconnect = false;
         while (!stopping) {
             try (NewMailWaiter waiter = account.waiters().open(folder)) {
-                loggedIn();
+                loggedIn(reconnect);
                 listener.watching(name(), folder, reconnect, waiter.idle());
                 reconnect = false;
                 // Mail may have come while nobody was waiting.
@@ -169,11 +174,14 @@ public final class AccountWatcher {
         try {
             Instant nextPeriodic = ticker.now();
             Instant scanRetryAt = Instant.MIN;
+            boolean scanFailedOnServer = false;
             while (true) {
                 Set<String> folders = Set.of();
                 lock.lock();
                 try {
                     while (!stopping) {
+                        if (serverBack && scanFailedOnServer) scanRetryAt = Instant.MIN;
+                        serverBack = false;
                         Instant now = ticker.now();
                         boolean scanDue = !newMail.isEmpty() && !now.isBefore(scanRetryAt);
                         if (scanDue || !now.isBefore(nextPeriodic)) break;
@@ -206,9 +214,11 @@ public final class AccountWatcher {
                     try {
                         cycle(Cycle.SCAN, scanned, () -> account.work().scan(scanned, stop));
                         scanBackoff.succeeded();
+                        scanFailedOnServer = false;
                     } catch (Exception e) {
                         if (stopping) return;
                         queueScan(scanned);
+                        scanFailedOnServer = FailureKind.of(e) != FailureKind.OTHER;
                         Duration delay = scanBackoff.failed(FailureKind.of(e));
                         scanRetryAt = ticker.now().plus(delay);
                         report(null, Cycle.SCAN, e, delay);
@@ -217,8 +227,9 @@ public final class AccountWatcher {
             }
         } catch (InterruptedException e) {
             // Nothing here interrupts the worker; whoever did wants the account to end.
-            stop();
         } finally {
+            // However the worker ends, the account's waiting connections end with it.
+            stop();
             joinFolderThreads();
             listener.stopped(name());
         }
@@ -269,11 +280,15 @@ public final class AccountWatcher {
         }
     }
 
-    private void loggedIn() {
+    private void loggedIn(boolean afterFailure) {
         lock.lock();
         try {
             loginFailing = false;
             loginReported = false;
+            if (afterFailure) {
+                serverBack = true;
+                changed.signalAll();
+            }
         } finally {
             lock.unlock();
         }

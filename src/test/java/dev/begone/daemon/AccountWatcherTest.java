@@ -160,6 +160,42 @@ class AccountWatcherTest {
     }
 
     @Test
+    void aConnectionComingBackCutsShortTheBackoffOfAScanThatFailedOnTheMailServer() throws Exception {
+        start("alice", List.of("INBOX"));
+        Waiter inbox = script.waiter("INBOX");
+        assertFalse(recorder.nextWatching().reconnected());
+        script.nextRun(Cycle.SCAN);
+
+        // New mail, and the server fails four scans in a row: the next try is 4 to 8 s away.
+        for (int i = 0; i < 4; i++) script.failNextScan(new MailStoreException("connection reset"));
+        inbox.newMail();
+        Instant now = T0;
+        Failure scanFailure = null;
+        for (int i = 0; i < 4; i++) {
+            if (scanFailure != null) {
+                ticker.awaitParkedUntil(now.plus(scanFailure.retryIn()));
+                ticker.advance(scanFailure.retryIn());
+                now = now.plus(scanFailure.retryIn());
+            }
+            scanFailure = recorder.nextFailure();
+            assertEquals(Cycle.SCAN, scanFailure.cycle());
+        }
+        assertTrue(scanFailure.retryIn().compareTo(Duration.ofSeconds(4)) >= 0, scanFailure.retryIn().toString());
+        script.runs.clear();
+
+        // The waiting connection drops too and comes back after its own, short backoff.
+        inbox.fail(new MailStoreException("connection reset"));
+        Failure folderFailure = recorder.nextFailure();
+        assertEquals("INBOX", folderFailure.folder());
+        ticker.awaitParkedUntil(now.plus(folderFailure.retryIn()));
+        ticker.advance(folderFailure.retryIn());
+        now = now.plus(folderFailure.retryIn());
+        assertTrue(recorder.nextWatching().reconnected());
+
+        assertEquals(now, script.nextRun(Cycle.SCAN).at(), "the scan runs as soon as the connection is back");
+    }
+
+    @Test
     void stopLetsTheScanFinishTheMessageInHandAndEndsEveryThreadWithinTheBound() throws Exception {
         AccountWatcher w = new AccountWatcher(account("alice", List.of("INBOX", "Lists"), script),
                 Ticker.of(Clock.systemUTC()), recorder, SEED);
