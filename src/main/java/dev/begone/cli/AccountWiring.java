@@ -53,9 +53,10 @@ final class AccountWiring {
     /** {@code plaintext} is STARTTLS that may go on without TLS: a server offering STARTTLS still gets it used. */
     static ImapSettings imapSettings(ImapConfig c, Secret password) {
         TlsMode mode = c.tls() == ImapConfig.Tls.IMPLICIT ? TlsMode.IMPLICIT : TlsMode.STARTTLS;
-        ImapSettings s = ImapSettings.of(c.host(), c.port(), c.user(), password, mode)
-                .withAllowPlaintext(c.tls() == ImapConfig.Tls.PLAINTEXT);
-        return c.ca().isPresent() ? s.withTrustCa(c.ca().get()) : s;
+        return ImapSettings.builder(c.host(), c.port(), c.user(), password, mode)
+                .allowPlaintext(c.tls() == ImapConfig.Tls.PLAINTEXT)
+                .trustCa(c.ca().orElse(null))
+                .build();
     }
 
     /** @param builtinModel the built-in model's file, or null for a fresh model in memory */
