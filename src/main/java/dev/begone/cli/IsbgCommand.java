@@ -3,11 +3,11 @@ package dev.begone.cli;
 import dev.begone.classify.Classifier;
 import dev.begone.classify.Label;
 import dev.begone.imap.FolderInfo;
-import dev.begone.imap.ImapMailStore;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.MailStore;
 import dev.begone.imap.Secret;
 import dev.begone.imap.TlsMode;
+import dev.begone.imap.TlsRefusedException;
 import dev.begone.pipeline.AccountRun;
 import dev.begone.pipeline.LearnSettings;
 import dev.begone.pipeline.ScanResult;
@@ -50,8 +50,6 @@ import picocli.CommandLine.Spec;
 final class IsbgCommand implements Callable<Integer> {
     /** What isbg's --flag and --learnthenflag set. */
     private static final String FLAGGED = "\\Flagged";
-    /** No message larger than this is ever fetched, whatever --maxsize says. */
-    private static final long MAX_FETCH_BYTES = 1L << 30;
     private static final Duration JOURNAL_RETENTION = Duration.ofDays(30);
     private static final Set<String> SPECIAL_USE =
             Set.of("\\all", "\\archive", "\\drafts", "\\flagged", "\\junk", "\\sent", "\\trash", "\\important");
@@ -212,8 +210,7 @@ final class IsbgCommand implements Callable<Integer> {
         }
         validate();
         int port = imapPort != null ? imapPort : noSsl ? 143 : 993;
-        // Host names are case-insensitive: IMAP.Example.org and imap.example.org share one lock and one state.
-        String account = imapUser + "@" + imapHost.toLowerCase(Locale.ROOT) + ":" + port;
+        String account = AccountWiring.mailboxKey(imapUser, imapHost, port);
         String spelledAccount = imapUser + "@" + imapHost + ":" + port;
         StatePaths paths = StatePaths.defaults(env);
         if (tlsInsecure) err.println("begone: warning: --tls-insecure: the server's certificate is NOT verified; anyone on the path can read your mail and password");
@@ -234,14 +231,13 @@ final class IsbgCommand implements Callable<Integer> {
                 .trustCa(tlsCa)
                 .insecure(tlsInsecure)
                 .trace(verbose ? Verbose.traceStream(err) : null)
-                // A --maxsize above the default literal limit asks for such messages to be fetched.
-                .maxLiteralBytes(Math.min(MAX_FETCH_BYTES, Math.max(ImapSettings.DEFAULT_MAX_LITERAL_BYTES, maxSize + 64 * 1024)))
+                .maxLiteralBytes(AccountWiring.maxLiteralBytes(maxSize))
                 .build();
 
         try (AccountLock lock = dryRun ? null : AccountLock.acquire(
                         lockFileName != null ? lockFileName : paths.lockFile(account),
                         Duration.ofSeconds(Math.round(lockFileGrace * 60)), ignoreLockFile);
-                MailStore store = ImapMailStore.connect(imap)) {
+                MailStore store = AccountWiring.connect(imap, IsbgCommand::advice)) {
             if (lock != null) lock.warning().ifPresent(w -> err.println("begone: warning: " + w));
             if (savePw && dryRun) {
                 err.println("begone: --dryrun: the password is not saved");
@@ -355,6 +351,15 @@ final class IsbgCommand implements Callable<Integer> {
         Path old = paths.modelFile(spelled, "builtin");
         Path lowerCased = paths.modelFile(account, "builtin");
         if (Files.exists(old) && !Files.exists(lowerCased)) Files.move(old, lowerCased, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The option that gets past a TLS refusal. */
+    private static String advice(TlsRefusedException.Remedy remedy) {
+        return switch (remedy) {
+            case ALLOW_PLAINTEXT -> "use --allow-plaintext";
+            case SKIP_VERIFICATION -> "use --tls-insecure to skip the check";
+            case TRUST_CERTIFICATE -> "use --tls-ca FILE to trust it, or --tls-insecure";
+        };
     }
 
     /** A missing folder is the server's answer, as in isbg (whose SELECT fails): exit 11, not 10. */

@@ -22,7 +22,7 @@ public final class AccountRun {
      * @param learn            training folders, learnt from in list order
      * @param scan             folders scanned for spam, in list order
      * @param policy           what a verdict means for a scanned message
-     * @param dryRun           recover nothing and prune nothing that matters (the flows' own settings say dry run too)
+     * @param dryRun           leave unfinished actions of earlier runs alone (each flow's settings say dry run too)
      * @param plainExpunge     recovery may send a plain EXPUNGE to a server without UIDPLUS
      * @param journalRetention finished journal entries older than this are forgotten
      */
@@ -65,12 +65,6 @@ public final class AccountRun {
 
         public int spam() {
             return scanned.stream().mapToInt(s -> s.result().spam()).sum();
-        }
-
-        /** Messages the classifier failed on, learnt or scanned: to be tried again, or given up on. */
-        public int classifierFailures() {
-            return learnt.stream().mapToInt(l -> l.stats().skipped() + l.stats().failed()).sum()
-                    + scanned.stream().mapToInt(s -> s.result().skipped() + s.result().failed()).sum();
         }
     }
 

@@ -68,9 +68,9 @@ class ImapMailStoreDovecotTest {
     void selfSignedCertificateIsRefusedWithoutTrustOption() {
         for (TlsMode mode : TlsMode.values()) {
             ImapSettings s = alice(mode).toBuilder().trustCa(null).build();
-            MailStoreException e = assertThrows(MailStoreException.class, () -> ImapMailStore.connect(s).close());
-            assertEquals("TLS certificate of 127.0.0.1:" + s.port()
-                    + " is not trusted (use --tls-ca FILE to trust it, or --tls-insecure)", e.getMessage(), mode.name());
+            TlsRefusedException e = assertThrows(TlsRefusedException.class, () -> ImapMailStore.connect(s).close());
+            assertEquals("TLS certificate of 127.0.0.1:" + s.port() + " is not trusted", e.getMessage(), mode.name());
+            assertEquals(TlsRefusedException.Remedy.TRUST_CERTIFICATE, e.remedy());
         }
     }
 
@@ -88,10 +88,10 @@ class ImapMailStoreDovecotTest {
         try (Dovecot other = Dovecot.start(otherDir, Dovecot.Options.DEFAULT.withCertSubjectAltName("DNS:other.example"))) {
             for (TlsMode mode : TlsMode.values()) {
                 ImapSettings s = other.settings("alice", mode);
-                MailStoreException e = assertThrows(MailStoreException.class, () -> ImapMailStore.connect(s).close());
-                assertEquals("TLS certificate of 127.0.0.1:" + s.port()
-                        + " does not name host 127.0.0.1 (use --tls-insecure to skip the check)", e.getMessage(),
+                TlsRefusedException e = assertThrows(TlsRefusedException.class, () -> ImapMailStore.connect(s).close());
+                assertEquals("TLS certificate of 127.0.0.1:" + s.port() + " does not name host 127.0.0.1", e.getMessage(),
                         mode.name());
+                assertEquals(TlsRefusedException.Remedy.SKIP_VERIFICATION, e.remedy());
             }
             try (MailStore store = ImapMailStore.connect(other.settings("alice", TlsMode.IMPLICIT).toBuilder()
                     .trustCa(null).insecure(true).build())) {
@@ -125,9 +125,10 @@ class ImapMailStoreDovecotTest {
     @Test
     void serverWithoutStarttlsIsRefusedUnlessPlaintextAllowed() throws Exception {
         ImapSettings s = plainAlice().toBuilder().allowPlaintext(false).build();
-        MailStoreException e = assertThrows(MailStoreException.class, () -> ImapMailStore.connect(s).close());
+        TlsRefusedException e = assertThrows(TlsRefusedException.class, () -> ImapMailStore.connect(s).close());
         assertEquals("server 127.0.0.1:" + s.port() + " does not offer STARTTLS; refusing to send the password in"
-                + " clear (use --allow-plaintext)", e.getMessage());
+                + " clear", e.getMessage());
+        assertEquals(TlsRefusedException.Remedy.ALLOW_PLAINTEXT, e.remedy());
         try (MailStore store = ImapMailStore.connect(s.toBuilder().allowPlaintext(true).build())) {
             assertTrue(store.capabilities().contains("IMAP4REV1"));
         }
