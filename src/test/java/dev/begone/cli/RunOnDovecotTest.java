@@ -21,7 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,27 +39,33 @@ class RunOnDovecotTest {
     private static final List<byte[]> INBOX_SPAM = TestMail.pitches(100, 2);
 
     @TempDir
-    Path dir;
+    static Path mailDir;
 
-    Dovecot dovecot;
+    static Dovecot dovecot;
+
+    @TempDir
     Path home;
 
-    @BeforeEach
-    void startDovecot() throws Exception {
-        dovecot = Dovecot.start(Files.createDirectories(dir.resolve("dovecot")));
-        home = Files.createDirectories(dir.resolve("home"));
-        for (String user : List.of("alice", "bob")) {
-            List<byte[]> inbox = new ArrayList<>(INBOX_HAM);
-            inbox.add(1, INBOX_SPAM.get(0));
-            inbox.add(INBOX_SPAM.get(1));
-            dovecot.replace(user, Map.of("TrainSpam", TestMail.pitches(0, TRAINING), "TrainHam", TestMail.hams(0, TRAINING),
-                    "INBOX", inbox));
-        }
+    @BeforeAll
+    static void startDovecot() throws Exception {
+        dovecot = Dovecot.start(mailDir);
     }
 
-    @AfterEach
-    void stopDovecot() throws Exception {
+    @AfterAll
+    static void stopDovecot() throws Exception {
         if (dovecot != null) dovecot.close();
+    }
+
+    /** Each test starts from the same mailboxes: training folders and an inbox of ham with spam among it. */
+    @BeforeEach
+    void fillMailboxes() throws Exception {
+        List<byte[]> inbox = new ArrayList<>(INBOX_HAM);
+        inbox.add(1, INBOX_SPAM.get(0));
+        inbox.add(INBOX_SPAM.get(1));
+        for (String user : List.of("alice", "bob")) {
+            dovecot.replace(user, Map.of("TrainSpam", TestMail.pitches(0, TRAINING), "TrainHam", TestMail.hams(0, TRAINING),
+                    "INBOX", inbox, "Junk", List.of(), "Trash", List.of(), "LearntSpam", List.of(), "LearntHam", List.of()));
+        }
     }
 
     /** A configuration of {@code accounts}, every one on this Dovecot with the built-in classifier and no partial run. */
