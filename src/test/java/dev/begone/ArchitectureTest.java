@@ -50,10 +50,11 @@ class ArchitectureTest {
             Map.entry("metrics", new Rule(List.of("metrics", "daemon", "pipeline", "classify", "config"),
                     concat(MAIL_LIBRARY, DATABASE))),
             // The log writes lines for what the daemon and the pipeline report; it talks to nothing.
-            Map.entry("log", new Rule(List.of("log", "daemon", "pipeline", "classify", "config"),
+            Map.entry("log", new Rule(List.of("log", "daemon", "pipeline", "imap", "classify", "config"),
                     concat(concat(MAIL_LIBRARY, DATABASE), List.of("java.net")))),
             Map.entry("demo", new Rule(List.of("demo", "pipeline", "imap", "classify", "state", "rules", "config"), DATABASE)),
-            Map.entry("cli", new Rule(List.of("cli", "pipeline", "imap", "classify", "state", "rules", "eval", "demo", "config", "process"),
+            Map.entry("cli", new Rule(List.of("cli", "daemon", "log", "metrics", "pipeline", "imap", "classify", "state", "rules",
+                    "eval", "demo", "config", "process"),
                     concat(concat(MAIL_LIBRARY, DATABASE), List.of("java.net")))));
 
     @Test

@@ -63,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Configuration c = config.load(env);
-        List<AccountConfig> chosen = chosen(c);
+        List<AccountConfig> chosen = chosen(c, only);
         List<Row> rows = new ArrayList<>();
         for (AccountConfig a : chosen) {
             rows.add(run(a, c, err));
@@ -74,7 +74,8 @@ final class RunCommand implements Callable<Integer> {
         return rows.stream().map(Row::code).mapToInt(ExitCode::code).max().orElse(ExitCode.OK.code());
     }
 
-    private List<AccountConfig> chosen(Configuration c) {
+    /** The accounts {@code --account} names, in the order given, or every account when it names none. */
+    static List<AccountConfig> chosen(Configuration c, List<String> only) {
         if (only.isEmpty()) return c.accounts();
         List<AccountConfig> chosen = new ArrayList<>();
         for (String name : new LinkedHashSet<>(only)) {

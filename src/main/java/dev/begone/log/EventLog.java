@@ -8,9 +8,10 @@ import dev.begone.daemon.Cycle;
 import dev.begone.daemon.Failure;
 import dev.begone.daemon.FailureKind;
 import dev.begone.daemon.WatchListener;
+import dev.begone.imap.UidSet;
 import dev.begone.pipeline.PipelineListener;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -33,11 +34,11 @@ public final class EventLog {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final LogFormat format;
     private final Clock clock;
 
-    public EventLog(PrintStream out, LogFormat format, Clock clock) {
+    public EventLog(PrintWriter out, LogFormat format, Clock clock) {
         this.out = out;
         this.format = format;
         this.clock = clock;
@@ -51,7 +52,11 @@ public final class EventLog {
      */
     public void log(Level level, String account, String event, String message, Map<String, ?> fields) {
         String line = format == LogFormat.JSON ? json(level, account, event, message, fields) : text(level, account, message);
-        out.println(line);
+        // Whole lines, at once: accounts log from threads of their own.
+        synchronized (out) {
+            out.println(line);
+            out.flush();
+        }
     }
 
     private static String text(Level level, String account, String message) {
@@ -150,6 +155,19 @@ public final class EventLog {
             @Override
             public void warning(String message) {
                 log(Level.WARNING, account, "warning", message, Map.of());
+            }
+
+            @Override
+            public void recovered(int actions) {
+                log(Level.INFO, account, "recovered", "completed " + actions + " action(s) left unfinished by an earlier run",
+                        fields("actions", actions));
+            }
+
+            @Override
+            public void leftMarkedDeleted(String folder, UidSet uids) {
+                log(Level.WARNING, account, "left-deleted", "server lacks UIDPLUS: " + uids + " of " + folder
+                        + " left marked \\Deleted (begone sends no plain EXPUNGE: it would also remove every other message"
+                        + " marked \\Deleted)", fields("folder", folder, "uids", uids.toString()));
             }
         };
     }

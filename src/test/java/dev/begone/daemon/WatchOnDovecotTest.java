@@ -21,7 +21,8 @@ import dev.begone.testing.Dovecot;
 import dev.begone.testing.ServerProcess;
 import dev.begone.testing.Variants;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -125,7 +126,8 @@ class WatchOnDovecotTest {
         MoveAll alice = new MoveAll(connect("alice", Dovecot.PASSWORDS.get("alice")));
         MoveAll bob = new MoveAll(connect("bob", "not-bobs-password"));
         ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
-        EventLog log = new EventLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8), LogFormat.TEXT, Clock.systemUTC());
+        EventLog log = new EventLog(new PrintWriter(new OutputStreamWriter(logBytes, StandardCharsets.UTF_8)), LogFormat.TEXT,
+                Clock.systemUTC());
         Metrics metrics = new Metrics(List.of("alice", "bob"));
         Watch watch = start(List.of(account("alice", alice), account("bob", bob)),
                 WatchListener.all(List.of(recorder(), log.watchListener(), metrics)));

@@ -16,7 +16,8 @@ import dev.begone.imap.LoginFailedException;
 import dev.begone.imap.MailStoreException;
 import dev.begone.pipeline.PipelineListener;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,7 +83,7 @@ class EventLogTest {
     }
 
     private EventLog log(LogFormat format) {
-        return new EventLog(new PrintStream(bytes, true, StandardCharsets.UTF_8), format, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new EventLog(new PrintWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8)), format, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private String output() {
