@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,11 +69,11 @@ final class ConfiguredAccount implements AutoCloseable {
     }
 
     /**
-     * Checks the account, resolves its password, takes its mailbox's lock (a warning about it goes to
-     * {@code warnings}) and opens its state and classifier, the latter as {@code wrap} returns it.
+     * Checks the account, resolves its password, takes its mailbox's lock and opens its state and classifier, the
+     * latter as {@code wrap} returns it.
      */
-    static ConfiguredAccount open(AccountConfig a, Configuration c, Map<String, String> env, PipelineListener warnings,
-            UnaryOperator<Classifier> wrap) throws IOException, ClassifierException {
+    static ConfiguredAccount open(AccountConfig a, Configuration c, Map<String, String> env, UnaryOperator<Classifier> wrap)
+            throws IOException, ClassifierException {
         List<String> unsupported = unsupportedKeys(a, c);
         if (!unsupported.isEmpty()) {
             throw ExitException.badArguments(String.join(", ", unsupported) + ": this version of begone does not apply "
@@ -93,7 +94,6 @@ final class ConfiguredAccount implements AutoCloseable {
         StateStore state = null;
         Classifier classifier = null;
         try {
-            lock.warning().ifPresent(w -> warnings.warning("warning: " + w));
             state = StateStore.open(paths.db());
             classifier = wrap.apply(AccountWiring.classifier(a.classifier(), paths.modelFile(stateKey(a.name()), "builtin")));
             return new ConfiguredAccount(a, imap, lock, state, classifier, Executors.newFixedThreadPool(a.classifier().jobs()));
@@ -105,6 +105,11 @@ final class ConfiguredAccount implements AutoCloseable {
 
     String name() {
         return account.name();
+    }
+
+    /** What the user should know about the lock taken (a stale one taken over), if anything. */
+    Optional<String> lockWarning() {
+        return lock.warning();
     }
 
     /** The folders whose new mail is filed: those the configuration scans. */

@@ -112,7 +112,8 @@ final class RunCommand implements Callable<Integer> {
 
     private AccountRun.Result process(AccountConfig a, Configuration c, Verbose listener)
             throws IOException, ClassifierException {
-        try (ConfiguredAccount account = ConfiguredAccount.open(a, c, env, listener, classifier -> classifier)) {
+        try (ConfiguredAccount account = ConfiguredAccount.open(a, c, env, classifier -> classifier)) {
+            account.lockWarning().ifPresent(w -> listener.warning("warning: " + w));
             return account.run(plan -> plan, listener, StopSignal.NEVER);
         }
     }

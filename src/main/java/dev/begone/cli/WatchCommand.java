@@ -102,8 +102,9 @@ final class WatchCommand implements Callable<Integer> {
             for (AccountConfig a : chosen) {
                 PipelineListener told = PipelineListener.all(List.of(log.pipelineListener(a.name()),
                         metrics.pipelineListener(a.name()), new Steps()));
-                ConfiguredAccount account = ConfiguredAccount.open(a, c, env, told, classifier -> metrics.timed(a.name(), classifier));
+                ConfiguredAccount account = ConfiguredAccount.open(a, c, env, classifier -> metrics.timed(a.name(), classifier));
                 accounts.add(account);
+                account.lockWarning().ifPresent(told::warning);
                 WatchedAccount watched = new WatchedAccount(a.name(), account.scannedFolders(), Duration.ofMinutes(periodicMinutes),
                         ImapWaiters.opener(account::connect, Duration.ofSeconds(pollSeconds)), new Cycles(account, told));
                 watchers.add(new AccountWatcher(watched, Ticker.of(Clock.systemUTC()), listener, seeds.nextLong()));
