@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,8 +42,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigFileOption config;
 
-    @Option(names = "--account", paramLabel = "NAME", description = "Process only this account (may be given several times).")
-    List<String> only = new ArrayList<>();
+    @Mixin
+    AccountSelection selection;
 
     @Option(names = "--verbose", description = "A line for each message scored or learnt, naming its account.")
     boolean verbose;
@@ -63,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Configuration c = config.load(env);
-        List<AccountConfig> chosen = chosen(c, only);
+        List<AccountConfig> chosen = selection.chosen(c);
         List<Row> rows = new ArrayList<>();
         for (AccountConfig a : chosen) {
             rows.add(run(a, c, err));
@@ -72,17 +71,6 @@ final class RunCommand implements Callable<Integer> {
         boolean somethingToSay = rows.stream().anyMatch(r -> r.code() != ExitCode.OK || r.warnings() > 0);
         if (terminal || somethingToSay) table(out, rows);
         return rows.stream().map(Row::code).mapToInt(ExitCode::code).max().orElse(ExitCode.OK.code());
-    }
-
-    /** The accounts {@code --account} names, in the order given, or every account when it names none. */
-    static List<AccountConfig> chosen(Configuration c, List<String> only) {
-        if (only.isEmpty()) return c.accounts();
-        List<AccountConfig> chosen = new ArrayList<>();
-        for (String name : new LinkedHashSet<>(only)) {
-            chosen.add(c.account(name).orElseThrow(() -> ExitException.badArguments("--account " + name + ": " + c.file()
-                    + " has no such account (it has " + String.join(", ", c.accounts().stream().map(AccountConfig::name).toList()) + ")")));
-        }
-        return chosen;
     }
 
     private Row run(AccountConfig a, Configuration c, PrintWriter err) {

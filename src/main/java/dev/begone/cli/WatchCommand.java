@@ -59,8 +59,8 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     ConfigFileOption config;
 
-    @Option(names = "--account", paramLabel = "NAME", description = "Watch only this account (may be given several times).")
-    List<String> only = new ArrayList<>();
+    @Mixin
+    AccountSelection selection;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default: 'account: message') or json "
             + "(one JSON object per line: ts, level, account, event, msg, details).")
@@ -89,7 +89,7 @@ final class WatchCommand implements Callable<Integer> {
         if (periodicMinutes < 1) throw ExitException.badArguments("--periodic-minutes must be at least 1, not " + periodicMinutes);
         if (pollSeconds < 1) throw ExitException.badArguments("--poll-seconds must be at least 1, not " + pollSeconds);
         Configuration c = config.load(env);
-        List<AccountConfig> chosen = RunCommand.chosen(c, only);
+        List<AccountConfig> chosen = selection.chosen(c);
         EventLog log = new EventLog(spec.commandLine().getErr(), format, Clock.systemUTC());
         Metrics metrics = new Metrics(chosen.stream().map(AccountConfig::name).toList());
         WatchListener listener = WatchListener.all(List.of(log.watchListener(), metrics));
