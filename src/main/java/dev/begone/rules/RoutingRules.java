@@ -1,0 +1,93 @@
+package dev.begone.rules;
+
+import dev.begone.config.Destination;
+import dev.begone.config.RoutingRule;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * 004_'s routing rules, {@code Header[,Header]:pattern:folder|DROP}: the first rule one of whose headers has a value
+ * in which the pattern is found (ignoring case) wins. Any occurrence of a header counts.
+ *
+ * <p>Each pattern is compiled once. Rules are indexed by header name, and per name a {@link LiteralScanner} over the
+ * rules' {@link RequiredLiteral}s says, in one pass over a value, which rules can match it at all: only those few
+ * run their regular expression, in rule order, so the first match is still the first rule.
+ */
+final class RoutingRules implements Stage<Incoming> {
+    private final Compiled[] rules;
+    private final Map<String, HeaderIndex> byHeader; // lower-cased header name -> the rules that read it
+    private final NoSpamCheck noSpamCheck;
+
+    /** One rule, ready: its pattern compiled, its headers lower-cased (in the rule's order). */
+    private record Compiled(int number, RoutingRule rule, Pattern pattern, List<String> headers) {
+        /** The first of the rule's headers (as written in the rule) with a matching value, or null. */
+        String matchingHeader(MessageHeaders h) {
+            for (int k = 0; k < headers.size(); k++) {
+                for (String value : h.values(headers.get(k))) {
+                    if (pattern.matcher(value).find()) return rule.headers().get(k);
+                }
+            }
+            return null;
+        }
+    }
+
+    /** For one header name: the rules that may match a value, by literal, and those that must always be tried. */
+    private record HeaderIndex(LiteralScanner scanner, int[] always) {
+        void mark(String value, BitSet candidates) {
+            if (scanner != null) scanner.scan(value, candidates);
+            for (int r : always) candidates.set(r);
+        }
+    }
+
+    RoutingRules(List<RoutingRule> rules, NoSpamCheck noSpamCheck) {
+        this.noSpamCheck = noSpamCheck;
+        this.rules = new Compiled[rules.size()];
+        Map<String, List<Integer>> withLiteral = new HashMap<>();
+        Map<String, List<Integer>> always = new HashMap<>();
+        String[] literals = new String[rules.size()];
+        for (int r = 0; r < rules.size(); r++) {
+            RoutingRule rule = rules.get(r);
+            List<String> names = rule.headers().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+            this.rules[r] = new Compiled(r + 1, rule, Pattern.compile(rule.pattern(), RoutingRule.PATTERN_FLAGS), names);
+            literals[r] = RequiredLiteral.of(rule.pattern());
+            for (String name : new LinkedHashSet<>(names)) (literals[r].isEmpty() ? always : withLiteral).computeIfAbsent(name, k -> new ArrayList<>()).add(r);
+        }
+        Map<String, HeaderIndex> index = new HashMap<>();
+        Set<String> names = new LinkedHashSet<>(withLiteral.keySet());
+        names.addAll(always.keySet());
+        for (String name : names) {
+            List<Integer> lit = withLiteral.getOrDefault(name, List.of());
+            LiteralScanner scanner = lit.isEmpty() ? null
+                    : new LiteralScanner(lit.stream().map(r -> literals[r]).toList(), lit.stream().mapToInt(Integer::intValue).toArray());
+            index.put(name, new HeaderIndex(scanner, always.getOrDefault(name, List.of()).stream().mapToInt(Integer::intValue).toArray()));
+        }
+        this.byHeader = Map.copyOf(index);
+    }
+
+    @Override
+    public Decision apply(Incoming in, Decision soFar) {
+        if (rules.length == 0) return soFar;
+        MessageHeaders h = in.headers();
+        BitSet candidates = new BitSet(rules.length);
+        for (int i = 0; i < h.size(); i++) {
+            HeaderIndex index = byHeader.get(h.nameAt(i));
+            if (index != null) index.mark(h.valueAt(i), candidates);
+        }
+        for (int r = candidates.nextSetBit(0); r >= 0; r = candidates.nextSetBit(r + 1)) {
+            Compiled c = rules[r];
+            String header = c.matchingHeader(h);
+            if (header == null) continue;
+            Reason why = new Reason.Rule(c.number(), c.rule().toString(), c.rule().origin(), header);
+            if (c.rule().target() instanceof Destination.Folder f) return noSpamCheck.route(soFar, f.name(), why);
+            return soFar.decide(Target.of(c.rule().target()), why); // DROP: to the Trash
+        }
+        return soFar;
+    }
+}
