@@ -56,10 +56,11 @@ final class SenderLists implements Stage<Incoming> {
                     exact.put(lower, e);
                     continue;
                 }
+                String[] parts = lower.split("\\*", -1);
                 StringBuilder regex = new StringBuilder();
-                for (String part : lower.split("\\*", -1)) {
-                    if (!regex.isEmpty()) regex.append(".*");
-                    if (!part.isEmpty()) regex.append(Pattern.quote(part));
+                for (int k = 0; k < parts.length; k++) {
+                    if (k > 0) regex.append(".*");
+                    if (!parts[k].isEmpty()) regex.append(Pattern.quote(parts[k]));
                 }
                 wildcardEntries.add(e);
                 wildcards.add(Pattern.compile(regex.toString(), Pattern.DOTALL));

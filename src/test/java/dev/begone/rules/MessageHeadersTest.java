@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -133,12 +134,12 @@ class MessageHeadersTest {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         String plain = "Content-Transfer-Encoding: 8bit\r\n\r\n" + text;
         String lfRewrapped = "\n\nDear customer, your parcel\n4711 is waiting.   \nRegards, the shop — café\n";
-        String base64 = "Content-Transfer-Encoding: base64\r\n\r\n" + java.util.Base64.getMimeEncoder().encodeToString(utf8) + "\r\n";
+        String base64 = "Content-Transfer-Encoding: base64\r\n\r\n" + Base64.getMimeEncoder().encodeToString(utf8) + "\r\n";
         String qp = "Content-Transfer-Encoding: Quoted-Printable\r\n\r\nDear customer,=\r\n your parcel 4711 is waiting.\r\n"
                 + "Regards, the shop =E2=80=94 caf=C3=A9\r\n";
         String multipart = "Content-Type: multipart/alternative; boundary=\"b-1\"\r\n\r\npreamble\r\n--b-1\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-                + java.util.Base64.getMimeEncoder().encodeToString(utf8) + "\r\n--b-1--\r\nepilogue\r\n";
+                + Base64.getMimeEncoder().encodeToString(utf8) + "\r\n--b-1--\r\nepilogue\r\n";
         String otherBoundary = multipart.replace("b-1", "=_Part_829_other");
 
         Optional<String> key = parse("Subject: a\r\n" + plain).bodyKey();
