@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,17 +26,19 @@ public final class MessageHeaders {
 
     private final byte[] raw;
     private final String[] names; // lower-cased
-    private final String[] values; // unfolded, trimmed, not yet decoded
-    private final String[] decoded; // filled on first use
+    private final int[] spans; // field i's value is raw[spans[2i], spans[2i+1]), line breaks and all
+    private final String[] values; // unfolded and trimmed, made on first use
+    private final String[] decoded; // and decoded, on first use
     private final int bodyStart; // -1: the header block was cut at MAX_HEADER_BYTES, the body not located
     private final List<String> problems;
     private volatile Optional<String> bodyKey;
 
-    private MessageHeaders(byte[] raw, String[] names, String[] values, int bodyStart, List<String> problems) {
+    private MessageHeaders(byte[] raw, String[] names, int[] spans, int bodyStart, List<String> problems) {
         this.raw = raw;
         this.names = names;
-        this.values = values;
-        this.decoded = new String[values.length];
+        this.spans = spans;
+        this.values = new String[names.length];
+        this.decoded = new String[names.length];
         this.bodyStart = bodyStart;
         this.problems = List.copyOf(problems);
     }
@@ -48,7 +51,7 @@ public final class MessageHeaders {
     /** The header block starting at {@code from}, within {@code [from, to)}: a message, or a MIME part of one. */
     static MessageHeaders parse(byte[] raw, int from, int to) {
         List<String> names = new ArrayList<>(32);
-        List<String> values = new ArrayList<>(32);
+        int[] spans = new int[64];
         List<String> problems = new ArrayList<>(0);
         int limit = Math.min(to, from + MAX_HEADER_BYTES);
         int line = 0;
@@ -76,7 +79,7 @@ public final class MessageHeaders {
                 if (valueStart >= 0) valueEnd = contentEnd;
                 else problems.add("line " + line + " continues no field");
             } else {
-                if (valueStart >= 0) values.add(value(raw, valueStart, valueEnd));
+                if (valueStart >= 0) spans = span(spans, names.size() - 1, valueStart, valueEnd);
                 valueStart = -1;
                 int colon = fieldNameEnd(raw, i, contentEnd);
                 if (colon < 0) {
@@ -89,8 +92,15 @@ public final class MessageHeaders {
             }
             i = end + 1;
         }
-        if (valueStart >= 0) values.add(value(raw, valueStart, valueEnd));
-        return new MessageHeaders(raw, names.toArray(String[]::new), values.toArray(String[]::new), bodyStart, problems);
+        if (valueStart >= 0) spans = span(spans, names.size() - 1, valueStart, valueEnd);
+        return new MessageHeaders(raw, names.toArray(String[]::new), spans, bodyStart, problems);
+    }
+
+    private static int[] span(int[] spans, int field, int from, int to) {
+        int[] s = 2 * field + 1 < spans.length ? spans : Arrays.copyOf(spans, spans.length * 2);
+        s[2 * field] = from;
+        s[2 * field + 1] = to;
+        return s;
     }
 
     /** Every value of the named field, in order; empty when there is none. */
@@ -111,7 +121,7 @@ public final class MessageHeaders {
         String n = name.toLowerCase(Locale.ROOT);
         List<String> out = new ArrayList<>(2);
         for (int i = 0; i < names.length; i++) {
-            if (names[i].equals(n)) out.addAll(Addresses.parse(values[i]));
+            if (names[i].equals(n)) out.addAll(Addresses.parse(undecodedAt(i)));
         }
         return out;
     }
@@ -126,7 +136,7 @@ public final class MessageHeaders {
     public Optional<String> messageId() {
         for (int i = 0; i < names.length; i++) {
             if (!names[i].equals("message-id")) continue;
-            String v = values[i];
+            String v = undecodedAt(i);
             int open = v.indexOf('<');
             int close = open >= 0 ? v.indexOf('>', open) : -1;
             String id = close > open ? v.substring(open, close + 1) : v.strip();
@@ -167,10 +177,20 @@ public final class MessageHeaders {
     String valueAt(int i) {
         String d = decoded[i];
         if (d == null) {
-            d = EncodedWords.decode(values[i]);
+            d = EncodedWords.decode(undecodedAt(i));
             decoded[i] = d;
         }
         return d;
+    }
+
+    /** The value of field {@code i} as written, but unfolded and trimmed: what addresses are read from. */
+    private String undecodedAt(int i) {
+        String v = values[i];
+        if (v == null) {
+            v = value(raw, spans[2 * i], spans[2 * i + 1]);
+            values[i] = v;
+        }
+        return v;
     }
 
     /** Where the body starts, or -1 when the header block was cut short. */

@@ -1,13 +1,15 @@
 package dev.begone.rules;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A literal that every match of a routing pattern contains, so that a rule need only run on values that contain it:
- * with a thousand rules, one pass of a {@link LiteralScanner} over a value replaces a thousand regular-expression
- * searches. Conservative: when the pattern holds anything this reader does not fully understand (top-level
- * alternation, inline flags, quoting, escapes with arguments, nested classes), there is no literal and the rule
- * always runs. Only ASCII is taken into a literal.
+ * Literals one of which every match of a routing pattern contains (one per top-level alternative), so that a rule
+ * need only run on values that contain one: with a thousand rules, one pass of a {@link LiteralScanner} over a value
+ * replaces a thousand regular-expression searches. Conservative: when an alternative holds anything this reader does
+ * not fully understand (inline flags, quoting, escapes with arguments, nested classes) or nothing literal at all,
+ * there are no literals and the rule always runs. Only ASCII is taken into a literal.
  *
  * <p>Case: patterns run with {@link dev.begone.config.RoutingRule#PATTERN_FLAGS}, under which Java compares
  * {@code toLowerCase(toUpperCase(c))} of both sides; {@link #fold} is that function, applied to literal and text alike.
@@ -19,9 +21,30 @@ final class RequiredLiteral {
 
     private RequiredLiteral() {}
 
-    /** The longest literal run every match contains, folded; empty when none can be shown. */
-    static String of(String pattern) {
-        if (pattern.contains("\\Q") || pattern.contains("(?")) return "";
+    /** Folded literals, one of which every match contains; empty when that cannot be shown. */
+    static List<String> of(String pattern) {
+        if (pattern.contains("\\Q") || pattern.contains("(?")) return List.of();
+        List<String> literals = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i <= pattern.length(); i++) {
+            char c = i < pattern.length() ? pattern.charAt(i) : '|';
+            if (c == '\\') {
+                i++;
+            } else if (c == '[' || c == '(') {
+                i = c == '[' ? classEnd(pattern, i) : groupEnd(pattern, i);
+                if (i < 0) return List.of();
+            } else if (c == '|') { // the end of a top-level alternative
+                String literal = ofSequence(pattern.substring(from, i));
+                if (literal.isEmpty()) return List.of();
+                literals.add(literal);
+                from = i + 1;
+            }
+        }
+        return literals;
+    }
+
+    /** The longest literal run every match of an alternative contains, folded; empty when none can be shown. */
+    private static String ofSequence(String pattern) {
         StringBuilder run = new StringBuilder();
         String best = "";
         int n = pattern.length();
@@ -55,7 +78,7 @@ final class RequiredLiteral {
                     i = close + 1;
                 }
                 case '|', ')' -> {
-                    return ""; // alternatives at the top: no single literal is required
+                    return ""; // not within one alternative
                 }
                 case '*', '?' -> { // the last character is optional
                     if (!run.isEmpty()) run.setLength(run.length() - 1);

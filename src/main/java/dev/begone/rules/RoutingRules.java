@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  *
  * <p>Each pattern is compiled once. Rules are indexed by header name, and per name a {@link LiteralScanner} over the
  * rules' {@link RequiredLiteral}s says, in one pass over a value, which rules can match it at all: only those few
- * run their regular expression, in rule order, so the first match is still the first rule.
+ * (and the rules without a literal) run their regular expression, in rule order, so the first match is still the
+ * first rule.
  */
 final class RoutingRules implements Stage<Incoming> {
     private final Compiled[] rules;
@@ -49,23 +50,28 @@ final class RoutingRules implements Stage<Incoming> {
     RoutingRules(List<RoutingRule> rules, NoSpamCheck noSpamCheck) {
         this.noSpamCheck = noSpamCheck;
         this.rules = new Compiled[rules.size()];
-        Map<String, List<Integer>> withLiteral = new HashMap<>();
+        Map<String, List<String>> literals = new HashMap<>(); // per header name: the literals of its rules...
+        Map<String, List<Integer>> literalRules = new HashMap<>(); // ...and the rule each one stands for
         Map<String, List<Integer>> always = new HashMap<>();
-        String[] literals = new String[rules.size()];
         for (int r = 0; r < rules.size(); r++) {
             RoutingRule rule = rules.get(r);
             List<String> names = rule.headers().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
             this.rules[r] = new Compiled(r + 1, rule, Pattern.compile(rule.pattern(), RoutingRule.PATTERN_FLAGS), names);
-            literals[r] = RequiredLiteral.of(rule.pattern());
-            for (String name : new LinkedHashSet<>(names)) (literals[r].isEmpty() ? always : withLiteral).computeIfAbsent(name, k -> new ArrayList<>()).add(r);
+            List<String> required = RequiredLiteral.of(rule.pattern());
+            for (String name : new LinkedHashSet<>(names)) {
+                if (required.isEmpty()) always.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
+                for (String literal : required) {
+                    literals.computeIfAbsent(name, k -> new ArrayList<>()).add(literal);
+                    literalRules.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
+                }
+            }
         }
         Map<String, HeaderIndex> index = new HashMap<>();
-        Set<String> names = new LinkedHashSet<>(withLiteral.keySet());
+        Set<String> names = new LinkedHashSet<>(literals.keySet());
         names.addAll(always.keySet());
         for (String name : names) {
-            List<Integer> lit = withLiteral.getOrDefault(name, List.of());
-            LiteralScanner scanner = lit.isEmpty() ? null
-                    : new LiteralScanner(lit.stream().map(r -> literals[r]).toList(), lit.stream().mapToInt(Integer::intValue).toArray());
+            LiteralScanner scanner = literals.containsKey(name)
+                    ? new LiteralScanner(literals.get(name), literalRules.get(name).stream().mapToInt(Integer::intValue).toArray()) : null;
             index.put(name, new HeaderIndex(scanner, always.getOrDefault(name, List.of()).stream().mapToInt(Integer::intValue).toArray()));
         }
         this.byHeader = Map.copyOf(index);

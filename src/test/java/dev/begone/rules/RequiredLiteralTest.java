@@ -16,20 +16,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The routing prefilter is only as good as this promise: every match of a pattern contains its required literal
- * (folded). Shown on hand-picked patterns and on seeded random ones against random texts.
+ * The routing prefilter is only as good as this promise: every match of a pattern contains one of its required
+ * literals (folded). Shown on hand-picked patterns and on seeded random ones against random texts.
  */
 @Timeout(60)
 class RequiredLiteralTest {
     private static final long SEED = 20261203L;
 
-    @ParameterizedTest(name = "{0} requires ''{1}''")
+    @ParameterizedTest(name = "{0} requires ''{1}''")  // || between the literals of alternatives
     @CsvSource(delimiterString = " => ", quoteCharacter = '"', textBlock = """
             .*@lists\\.example\\.org => @lists.example.org
             ^\\[ann\\] => [ann]
             Logwatch for => logwatch for
             Postfix.log.summ => postfix
             checkServices| => ""
+            spam-12|ham-34 => spam-12||ham-34
+            ^(re|fwd): x|[a-z]+\\.y => ": x||.y"
+            a(b|c)|d => a||d
             ^YES$ => yes
             noreply@vendor\\.example => noreply@vendor.example
             <[^>]*\\.lists\\.example\\.org> => .lists.example.org>
@@ -46,9 +49,9 @@ class RequiredLiteralTest {
             . => ""
             \\x41bc => ""
             """)
-    void literalsOfTypicalPatterns(String pattern, String literal) {
+    void literalsOfTypicalPatterns(String pattern, String literals) {
         Pattern.compile(pattern, RoutingRule.PATTERN_FLAGS); // valid, as configuration guarantees
-        assertEquals(literal, RequiredLiteral.of(pattern));
+        assertEquals(literals.isEmpty() ? List.of() : List.of(literals.split("\\|\\|")), RequiredLiteral.of(pattern));
     }
 
     @Test
@@ -78,9 +81,9 @@ class RequiredLiteralTest {
         for (int p = 0; p < 4_000; p++) {
             RandomPatterns.Generated g = RandomPatterns.generate(random);
             Pattern compiled = Pattern.compile(g.pattern(), RoutingRule.PATTERN_FLAGS);
-            String literal = RequiredLiteral.of(g.pattern());
-            if (!literal.isEmpty()) withLiteral++;
-            LiteralScanner scanner = literal.isEmpty() ? null : new LiteralScanner(List.of(literal), new int[] {0});
+            List<String> literals = RequiredLiteral.of(g.pattern());
+            if (!literals.isEmpty()) withLiteral++;
+            LiteralScanner scanner = literals.isEmpty() ? null : new LiteralScanner(literals, new int[literals.size()]);
             for (int t = 0; t < 40; t++) {
                 String text = t % 4 == 3 ? RandomPatterns.noise(random) : g.text(random);
                 if (!compiled.matcher(text).find()) continue;
@@ -88,7 +91,7 @@ class RequiredLiteralTest {
                 if (scanner == null) continue;
                 BitSet hit = new BitSet();
                 scanner.scan(text, hit);
-                assertTrue(hit.get(0), () -> "seed " + SEED + ": /" + g.pattern() + "/ matches '" + text + "' which lacks '" + literal + "'");
+                assertTrue(hit.get(0), () -> "seed " + SEED + ": /" + g.pattern() + "/ matches '" + text + "' which lacks all of " + literals);
             }
         }
         assertTrue(withLiteral > 1_000, "most random patterns yield a literal, got " + withLiteral);
