@@ -47,7 +47,9 @@ public final class DeliveryRules {
         before.add(new ReadableHeaders());
         if (!filing.routing().rules().isEmpty()) before.add(new RoutingRules(filing.routing().rules(), noSpamCheck));
         if (filing.routing().taggedAddresses()) before.add(new TaggedAddresses(noSpamCheck));
-        before.add(new SenderLists(filing.senders(), allowedSenders));
+        if (!filing.senders().allow().isEmpty() || !filing.senders().deny().isEmpty() || !allowedSenders.isEmpty()) {
+            before.add(new SenderLists(filing.senders(), allowedSenders));
+        }
         filing.duplicates().ifPresent(d -> before.add(new DuplicateCheck(d)));
         return new DeliveryRules(before, List.of(new ScoreLevels(filing.levels()), new HamDestination()));
     }

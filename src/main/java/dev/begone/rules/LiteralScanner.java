@@ -90,10 +90,30 @@ final class LiteralScanner {
         for (int k = 0; k < text.length(); k++) {
             char c = text.charAt(k);
             if (c >= 128) c = RequiredLiteral.fold(c);
-            s = next[s * width + (c < 128 ? classOf[c] : 0)];
-            int[] h = hits[s];
-            if (h != null) for (int id : h) found.set(id);
+            s = step(s, c < 128 ? classOf[c] : 0, found);
         }
+    }
+
+    /**
+     * As {@link #scan(String, BitSet)} over ASCII text in {@code bytes[from, to)}, line breaks skipped (so a folded
+     * header value reads as unfolded). Returns false, having found only part, at a byte the text would not hold as
+     * is: 8-bit, or the start of an encoded-word ({@code =?}).
+     */
+    boolean scanPlain(byte[] bytes, int from, int to, BitSet found) {
+        int s = 0;
+        for (int k = from; k < to; k++) {
+            byte c = bytes[k];
+            if (c < 0 || (c == '=' && k + 1 < to && bytes[k + 1] == '?')) return false;
+            if (c != '\r' && c != '\n') s = step(s, classOf[c], found);
+        }
+        return true;
+    }
+
+    private int step(int state, int column, BitSet found) {
+        int s = next[state * width + column];
+        int[] h = hits[s];
+        if (h != null) for (int id : h) found.set(id);
+        return s;
     }
 
     private int[] newRow() {

@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,20 +26,22 @@ public final class MessageHeaders {
     static final int MAX_HEADER_BYTES = 256 * 1024;
 
     private final byte[] raw;
-    private final String[] names; // lower-cased
-    private final int[] spans; // field i's value is raw[spans[2i], spans[2i+1]), line breaks and all
+    private final int size;
+    private final int[] spans; // field i: name raw[spans[4i], spans[4i+1]), value raw[spans[4i+2], spans[4i+3]) with its line breaks
+    private final int[] nameHashes; // String.hashCode() of each lower-cased name, computed from the bytes
     private final String[] values; // unfolded and trimmed, made on first use
     private final String[] decoded; // and decoded, on first use
     private final int bodyStart; // -1: the header block was cut at MAX_HEADER_BYTES, the body not located
     private final List<String> problems;
     private volatile Optional<String> bodyKey;
 
-    private MessageHeaders(byte[] raw, String[] names, int[] spans, int bodyStart, List<String> problems) {
+    private MessageHeaders(byte[] raw, int size, int[] spans, int[] nameHashes, int bodyStart, List<String> problems) {
         this.raw = raw;
-        this.names = names;
+        this.size = size;
         this.spans = spans;
-        this.values = new String[names.length];
-        this.decoded = new String[names.length];
+        this.nameHashes = nameHashes;
+        this.values = new String[size];
+        this.decoded = new String[size];
         this.bodyStart = bodyStart;
         this.problems = List.copyOf(problems);
     }
@@ -50,13 +53,13 @@ public final class MessageHeaders {
 
     /** The header block starting at {@code from}, within {@code [from, to)}: a message, or a MIME part of one. */
     static MessageHeaders parse(byte[] raw, int from, int to) {
-        List<String> names = new ArrayList<>(32);
-        int[] spans = new int[64];
+        int size = 0;
+        int[] spans = new int[4 * 32];
+        int[] hashes = new int[32];
         List<String> problems = new ArrayList<>(0);
         int limit = Math.min(to, from + MAX_HEADER_BYTES);
         int line = 0;
-        int valueStart = -1; // of the field being read, which may continue on the next lines
-        int valueEnd = -1;
+        boolean open = false; // whether the last field may go on in a continuation line
         int i = from;
         int bodyStart = to;
         while (true) {
@@ -76,39 +79,41 @@ public final class MessageHeaders {
                 break;
             }
             if (raw[i] == ' ' || raw[i] == '\t') {
-                if (valueStart >= 0) valueEnd = contentEnd;
+                if (open) spans[4 * size - 1] = contentEnd;
                 else problems.add("line " + line + " continues no field");
             } else {
-                if (valueStart >= 0) spans = span(spans, names.size() - 1, valueStart, valueEnd);
-                valueStart = -1;
+                open = false;
                 int colon = fieldNameEnd(raw, i, contentEnd);
                 if (colon < 0) {
                     problems.add("line " + line + " is not a header field");
                 } else {
-                    names.add(lowerAscii(raw, i, trimEnd(raw, i, colon)));
-                    valueStart = colon + 1;
-                    valueEnd = contentEnd;
+                    if (size == hashes.length) {
+                        hashes = Arrays.copyOf(hashes, size * 2);
+                        spans = Arrays.copyOf(spans, 4 * size * 2);
+                    }
+                    int nameEnd = trimEnd(raw, i, colon);
+                    int h = 0;
+                    for (int k = i; k < nameEnd; k++) h = 31 * h + lower(raw[k]);
+                    hashes[size] = h;
+                    spans[4 * size] = i;
+                    spans[4 * size + 1] = nameEnd;
+                    spans[4 * size + 2] = colon + 1;
+                    spans[4 * size + 3] = contentEnd;
+                    size++;
+                    open = true;
                 }
             }
             i = end + 1;
         }
-        if (valueStart >= 0) spans = span(spans, names.size() - 1, valueStart, valueEnd);
-        return new MessageHeaders(raw, names.toArray(String[]::new), spans, bodyStart, problems);
-    }
-
-    private static int[] span(int[] spans, int field, int from, int to) {
-        int[] s = 2 * field + 1 < spans.length ? spans : Arrays.copyOf(spans, spans.length * 2);
-        s[2 * field] = from;
-        s[2 * field + 1] = to;
-        return s;
+        return new MessageHeaders(raw, size, spans, hashes, bodyStart, problems);
     }
 
     /** Every value of the named field, in order; empty when there is none. */
     public List<String> values(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         List<String> out = List.of();
-        for (int i = 0; i < names.length; i++) {
-            if (names[i].equals(n)) {
+        for (int i = 0; i < size; i++) {
+            if (nameIs(i, n)) {
                 if (out.isEmpty()) out = new ArrayList<>(1);
                 out.add(valueAt(i));
             }
@@ -120,8 +125,8 @@ public final class MessageHeaders {
     public List<String> addresses(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         List<String> out = new ArrayList<>(2);
-        for (int i = 0; i < names.length; i++) {
-            if (names[i].equals(n)) out.addAll(Addresses.parse(undecodedAt(i)));
+        for (int i = 0; i < size; i++) {
+            if (nameIs(i, n)) out.addAll(Addresses.parse(undecodedAt(i)));
         }
         return out;
     }
@@ -134,8 +139,8 @@ public final class MessageHeaders {
 
     /** The first Message-ID's {@code <id>} (as written, case kept), or its whole value when it has no brackets. */
     public Optional<String> messageId() {
-        for (int i = 0; i < names.length; i++) {
-            if (!names[i].equals("message-id")) continue;
+        for (int i = 0; i < size; i++) {
+            if (!nameIs(i, "message-id")) continue;
             String v = undecodedAt(i);
             int open = v.indexOf('<');
             int close = open >= 0 ? v.indexOf('>', open) : -1;
@@ -160,7 +165,7 @@ public final class MessageHeaders {
 
     /** How many fields were read. */
     public int size() {
-        return names.length;
+        return size;
     }
 
     /** What could not be read, one line each ("line 3 is not a header field"); empty for a well-formed block. */
@@ -168,9 +173,25 @@ public final class MessageHeaders {
         return problems;
     }
 
-    /** The lower-cased name of field {@code i}. */
-    String nameAt(int i) {
-        return names[i];
+    /** {@code String.hashCode()} of field {@code i}'s lower-cased name. */
+    int nameHash(int i) {
+        return nameHashes[i];
+    }
+
+    /** Whether field {@code i} is named {@code lowerName} (lower-cased), ignoring case. */
+    boolean nameIs(int i, String lowerName) {
+        int from = spans[4 * i];
+        if (spans[4 * i + 1] - from != lowerName.length()) return false;
+        for (int k = 0; k < lowerName.length(); k++) if (lower(raw[from + k]) != lowerName.charAt(k)) return false;
+        return true;
+    }
+
+    /**
+     * Runs {@code scanner} over field {@code i}'s value straight from the bytes when they are what the decoded value
+     * holds (plain ASCII, no encoded-word), else over the decoded value.
+     */
+    void scan(int i, LiteralScanner scanner, BitSet found) {
+        if (!scanner.scanPlain(raw, spans[4 * i + 2], spans[4 * i + 3], found)) scanner.scan(valueAt(i), found);
     }
 
     /** The decoded value of field {@code i}. */
@@ -187,7 +208,7 @@ public final class MessageHeaders {
     private String undecodedAt(int i) {
         String v = values[i];
         if (v == null) {
-            v = value(raw, spans[2 * i], spans[2 * i + 1]);
+            v = value(raw, spans[4 * i + 2], spans[4 * i + 3]);
             values[i] = v;
         }
         return v;
@@ -212,13 +233,8 @@ public final class MessageHeaders {
         return to;
     }
 
-    private static String lowerAscii(byte[] raw, int from, int to) {
-        byte[] b = new byte[to - from];
-        for (int k = 0; k < b.length; k++) {
-            byte c = raw[from + k];
-            b[k] = c >= 'A' && c <= 'Z' ? (byte) (c + ('a' - 'A')) : c;
-        }
-        return new String(b, StandardCharsets.ISO_8859_1);
+    private static int lower(byte c) {
+        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
     }
 
     /** {@code raw[from, to)} without its line breaks, trimmed; UTF-8 when valid, else Latin-1. */

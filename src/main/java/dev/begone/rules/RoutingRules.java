@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 final class RoutingRules implements Stage<Incoming> {
     private final Compiled[] rules;
-    private final Map<String, HeaderIndex> byHeader; // lower-cased header name -> the rules that read it
+    private final ByName byName;
     private final NoSpamCheck noSpamCheck;
 
     /** One rule, ready: its pattern compiled, its headers lower-cased (in the rule's order). */
@@ -40,10 +40,35 @@ final class RoutingRules implements Stage<Incoming> {
     }
 
     /** For one header name: the rules that may match a value, by literal, and those that must always be tried. */
-    private record HeaderIndex(LiteralScanner scanner, int[] always) {
-        void mark(String value, BitSet candidates) {
-            if (scanner != null) scanner.scan(value, candidates);
+    private record HeaderIndex(String name, LiteralScanner scanner, int[] always) {
+        void mark(MessageHeaders h, int field, BitSet candidates) {
+            if (scanner != null) h.scan(field, scanner, candidates);
             for (int r : always) candidates.set(r);
+        }
+    }
+
+    /**
+     * The header indexes by lower-cased name, looked up by a field's name hash and bytes (open addressing), so that
+     * no field name becomes a String on the way.
+     */
+    private static final class ByName {
+        private final HeaderIndex[] slots;
+
+        ByName(List<HeaderIndex> indexes) {
+            slots = new HeaderIndex[Integer.highestOneBit(Math.max(1, indexes.size()) * 4) * 2];
+            for (HeaderIndex x : indexes) {
+                int s = x.name().hashCode() & (slots.length - 1);
+                while (slots[s] != null) s = (s + 1) & (slots.length - 1);
+                slots[s] = x;
+            }
+        }
+
+        HeaderIndex of(MessageHeaders h, int field) {
+            int hash = h.nameHash(field);
+            for (int s = hash & (slots.length - 1); slots[s] != null; s = (s + 1) & (slots.length - 1)) {
+                if (slots[s].name().hashCode() == hash && h.nameIs(field, slots[s].name())) return slots[s];
+            }
+            return null;
         }
     }
 
@@ -66,15 +91,15 @@ final class RoutingRules implements Stage<Incoming> {
                 }
             }
         }
-        Map<String, HeaderIndex> index = new HashMap<>();
+        List<HeaderIndex> indexes = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>(literals.keySet());
         names.addAll(always.keySet());
         for (String name : names) {
             LiteralScanner scanner = literals.containsKey(name)
                     ? new LiteralScanner(literals.get(name), literalRules.get(name).stream().mapToInt(Integer::intValue).toArray()) : null;
-            index.put(name, new HeaderIndex(scanner, always.getOrDefault(name, List.of()).stream().mapToInt(Integer::intValue).toArray()));
+            indexes.add(new HeaderIndex(name, scanner, always.getOrDefault(name, List.of()).stream().mapToInt(Integer::intValue).toArray()));
         }
-        this.byHeader = Map.copyOf(index);
+        this.byName = new ByName(indexes);
     }
 
     @Override
@@ -83,8 +108,8 @@ final class RoutingRules implements Stage<Incoming> {
         MessageHeaders h = in.headers();
         BitSet candidates = new BitSet(rules.length);
         for (int i = 0; i < h.size(); i++) {
-            HeaderIndex index = byHeader.get(h.nameAt(i));
-            if (index != null) index.mark(h.valueAt(i), candidates);
+            HeaderIndex index = byName.of(h, i);
+            if (index != null) index.mark(h, i, candidates);
         }
         for (int r = candidates.nextSetBit(0); r >= 0; r = candidates.nextSetBit(r + 1)) {
             Compiled c = rules[r];

@@ -114,7 +114,10 @@ class MessageHeadersTest {
             h.sender();
             h.messageId();
             h.bodyKey();
-            for (int i = 0; i < h.size(); i++) h.addresses(h.nameAt(i));
+            for (String name : List.of("from", "to", "cc", "subject")) {
+                h.values(name);
+                h.addresses(name);
+            }
         }
     }
 
