@@ -8,13 +8,14 @@ import dev.begone.rules.DeliveryRules;
 import dev.begone.rules.DuplicateLog;
 import dev.begone.rules.MessageHeaders;
 import dev.begone.rules.Reason;
+import dev.begone.testing.Rounds;
+import dev.begone.testing.SharedCorpus;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,9 +27,9 @@ import java.util.regex.Pattern;
  * bench/rules: the routing rules' throughput on one thread, issue 9's figure. 1,000 generated rules over a realistic
  * mix of headers (most matching nothing, a few taken from the messages so that some do) run over 10,000 messages,
  * the header block of each parsed in the timed loop. Messages come from the SpamAssassin corpus (cycled to 10,000;
- * the mbox {@code From } line stripped), else are generated. Prints messages and rules per second, by the wall clock
- * and by the thread's CPU time (on a shared machine only the latter says what one core does), min/median/max over
- * 7 measured rounds after 3 warm-up rounds; then, for scale, parsing alone and plain first-match without the index.
+ * the mbox {@code From } line stripped, CRLF line ends as IMAP serves them), else are generated. Prints messages and rules per second, by the wall clock
+ * and by the thread's CPU time ({@link Rounds}), min/median/max over 7 measured rounds after 3 warm-up rounds; then,
+ * for scale, parsing alone and plain first-match without the index.
  * Asserts nothing. Args: [CORPUS_DIR].
  */
 public final class RulesBench {
@@ -65,37 +66,23 @@ public final class RulesBench {
                 rules.stream().flatMap(r -> r.headers().stream()).map(h -> h.toLowerCase(Locale.ROOT)).distinct().count(),
                 Runtime.getRuntime().availableProcessors());
 
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        double[] wall = new double[MEASURED_ROUNDS];
-        double[] cpu = new double[MEASURED_ROUNDS];
-        long considered = 0;
-        int routed = 0;
-        for (int round = 0; round < WARM_UP_ROUNDS + MEASURED_ROUNDS; round++) {
-            long start = System.nanoTime();
-            long cpuStart = threads.getCurrentThreadCpuTime();
-            considered = 0;
-            routed = 0;
+        long[] considered = new long[1]; // rules considered up to the first match, in the last round
+        int[] routed = new int[1];
+        Rounds.Rates rates = Rounds.measure(WARM_UP_ROUNDS, MEASURED_ROUNDS, messages.size(), "", () -> {
+            considered[0] = 0;
+            routed[0] = 0;
             for (byte[] m : messages) {
-                Decision d = engine.beforeClassifier(MessageHeaders.parse(m), DuplicateLog.EMPTY);
-                int rule = ruleNumber(d);
-                if (rule > 0) routed++;
-                considered += rule > 0 ? rule : RULES;
+                int rule = ruleNumber(engine.beforeClassifier(MessageHeaders.parse(m), DuplicateLog.EMPTY));
+                if (rule > 0) routed[0]++;
+                considered[0] += rule > 0 ? rule : RULES;
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
-            boolean warmUp = round < WARM_UP_ROUNDS;
-            if (!warmUp) {
-                wall[round - WARM_UP_ROUNDS] = messages.size() / seconds;
-                cpu[round - WARM_UP_ROUNDS] = messages.size() / cpuSeconds;
-            }
-            System.out.printf(Locale.ROOT, "%s round %d: %.3f s = %.0f msgs/s, by CPU time %.0f msgs/s%n",
-                    warmUp ? "warm-up" : "measured", round, seconds, messages.size() / seconds, messages.size() / cpuSeconds);
-        }
-        double rulesPerMessage = (double) considered / messages.size();
+        });
+        double rulesPerMessage = (double) considered[0] / messages.size();
         System.out.printf(Locale.ROOT, "routed %d of %d messages (%.1f %%); rules considered per message (up to the first match): %.1f%n",
-                routed, messages.size(), 100.0 * routed / messages.size(), rulesPerMessage);
-        summary("wall clock", wall, rulesPerMessage);
-        summary("CPU time", cpu, rulesPerMessage);
+                routed[0], messages.size(), 100.0 * routed[0] / messages.size(), rulesPerMessage);
+        summary("wall clock", rates.wall(), rulesPerMessage);
+        summary("CPU time", rates.cpu(), rulesPerMessage);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         parseOnly(messages, threads);
         plainFirstMatch(messages, rules, threads);
         System.out.printf(Locale.ROOT, "load average (1 min) before %.2f, after %.2f%n", loadBefore,
@@ -103,11 +90,8 @@ public final class RulesBench {
     }
 
     private static void summary(String clock, double[] rates, double rulesPerMessage) {
-        Arrays.sort(rates);
-        System.out.printf(Locale.ROOT, "throughput (%s): min %.0f median %.0f max %.0f msgs/s over %d rounds; "
-                        + "rules evaluated: median %.2f million/s (goal: min >= 50000 msgs/s)%n",
-                clock, rates[0], rates[rates.length / 2], rates[rates.length - 1], rates.length,
-                rates[rates.length / 2] * rulesPerMessage / 1e6);
+        System.out.printf(Locale.ROOT, "throughput (%s): %s; rules evaluated: median %.2f million/s (goal: min >= 50000 msgs/s)%n",
+                clock, Rounds.spread(rates), Rounds.median(rates) * rulesPerMessage / 1e6);
     }
 
     /** For scale: the header parsing alone, the same messages, best of 3 after a warm-up. */
@@ -163,18 +147,11 @@ public final class RulesBench {
         List<byte[]> distinct = new ArrayList<>();
         for (String line : Files.readAllLines(corpus.resolve("labels.tsv"), StandardCharsets.UTF_8)) {
             if (!line.contains("\t")) continue;
-            distinct.add(withoutMboxLine(Files.readAllBytes(corpus.resolve(line.split("\t")[0]))));
+            distinct.add(SharedCorpus.forAppend(Files.readAllBytes(corpus.resolve(line.split("\t")[0]))));
         }
         List<byte[]> out = new ArrayList<>(MESSAGES);
         for (int i = 0; i < MESSAGES; i++) out.add(distinct.get(i % distinct.size()).clone()); // own copies: no shared cache lines
         return out;
-    }
-
-    private static byte[] withoutMboxLine(byte[] raw) {
-        if (raw.length < 5 || !new String(raw, 0, 5, StandardCharsets.ISO_8859_1).equals("From ")) return raw;
-        int nl = 0;
-        while (nl < raw.length && raw[nl] != '\n') nl++;
-        return Arrays.copyOfRange(raw, Math.min(nl + 1, raw.length), raw.length);
     }
 
     private static List<byte[]> generatedMessages(Random r) {
