@@ -13,7 +13,6 @@ import dev.begone.config.Housekeeping;
 import dev.begone.config.ImapConfig;
 import dev.begone.config.RoutingRule;
 import dev.begone.config.Training;
-import dev.begone.imap.ImapMailStore;
 import dev.begone.imap.MailStore;
 import dev.begone.imap.MailStoreException;
 import dev.begone.imap.Secret;
@@ -24,7 +23,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -168,11 +166,8 @@ final class ConfigCheckCommand implements Callable<Integer> {
             return e.exitCode();
         }
         List<String> missingOptional = new ArrayList<>();
-        try (MailStore store = ImapMailStore.connect(AccountWiring.imapSettings(a.imap(), password))) {
-            List<String> problems = new ArrayList<>();
-            for (String folder : a.folders().scan()) if (!store.exists(folder)) problems.add("scan folder " + folder + " is not on the server");
-            requireFolder(store, a.folders().spam(), "\\Junk", "spam", problems);
-            requireFolder(store, a.folders().trash(), "\\Trash", "trash", problems);
+        try (MailStore store = AccountWiring.connect(AccountWiring.imapSettings(a.imap(), password), AccountWiring::configAdvice)) {
+            List<String> problems = AccountWiring.serverFolders(a, store).problems();
             if (!problems.isEmpty()) {
                 err.println(a.name() + ": " + String.join("; ", problems) + " (begone isbg --imaplist lists them)");
                 return ExitCode.BAD_ARGUMENTS;
@@ -199,15 +194,6 @@ final class ConfigCheckCommand implements Callable<Integer> {
         out.println(a.name() + ": logged in, folders found, " + classifier
                 + (missingOptional.isEmpty() ? "" : "; not on the server yet (created when first used): " + String.join(", ", missingOptional)));
         return ExitCode.OK;
-    }
-
-    private static void requireFolder(MailStore store, Optional<String> named, String specialUse, String role, List<String> problems)
-            throws MailStoreException {
-        if (named.isPresent()) {
-            if (!store.exists(named.get())) problems.add(role + " folder " + named.get() + " is not on the server");
-        } else if (store.folderWithSpecialUse(specialUse).isEmpty()) {
-            problems.add("no " + role + " folder is configured and the server marks none " + specialUse);
-        }
     }
 
     /** Folders that filing, housekeeping or training will use or create later: reported, not required. */

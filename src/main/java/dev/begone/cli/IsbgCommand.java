@@ -3,17 +3,13 @@ package dev.begone.cli;
 import dev.begone.classify.Classifier;
 import dev.begone.classify.Label;
 import dev.begone.imap.FolderInfo;
-import dev.begone.imap.ImapMailStore;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.MailStore;
 import dev.begone.imap.Secret;
 import dev.begone.imap.TlsMode;
-import dev.begone.pipeline.LearnFlow;
+import dev.begone.imap.TlsRefusedException;
+import dev.begone.pipeline.AccountRun;
 import dev.begone.pipeline.LearnSettings;
-import dev.begone.pipeline.LearnStats;
-import dev.begone.pipeline.PipelineListener;
-import dev.begone.pipeline.Recovery;
-import dev.begone.pipeline.ScanFlow;
 import dev.begone.pipeline.ScanResult;
 import dev.begone.pipeline.ScanSettings;
 import dev.begone.pipeline.Session;
@@ -28,7 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,9 +48,8 @@ import picocli.CommandLine.Spec;
             "Your inbox remains untouched unless you specify --flag or --delete."
         })
 final class IsbgCommand implements Callable<Integer> {
-    private static final int BATCH_SIZE = 50;
-    /** No message larger than this is ever fetched, whatever --maxsize says. */
-    private static final long MAX_FETCH_BYTES = 1L << 30;
+    /** What isbg's --flag and --learnthenflag set. */
+    private static final String FLAGGED = "\\Flagged";
     private static final Duration JOURNAL_RETENTION = Duration.ofDays(30);
     private static final Set<String> SPECIAL_USE =
             Set.of("\\all", "\\archive", "\\drafts", "\\flagged", "\\junk", "\\sent", "\\trash", "\\important");
@@ -215,8 +210,7 @@ final class IsbgCommand implements Callable<Integer> {
         }
         validate();
         int port = imapPort != null ? imapPort : noSsl ? 143 : 993;
-        // Host names are case-insensitive: IMAP.Example.org and imap.example.org share one lock and one state.
-        String account = imapUser + "@" + imapHost.toLowerCase(Locale.ROOT) + ":" + port;
+        String account = AccountWiring.mailboxKey(imapUser, imapHost, port);
         String spelledAccount = imapUser + "@" + imapHost + ":" + port;
         StatePaths paths = StatePaths.defaults(env);
         if (tlsInsecure) err.println("begone: warning: --tls-insecure: the server's certificate is NOT verified; anyone on the path can read your mail and password");
@@ -232,15 +226,18 @@ final class IsbgCommand implements Callable<Integer> {
                 passwdFileName == null ? passwordFile : null, !nonInteractive), env, account);
         if (passwdFileName == null) passwordFile = paths.passwordFile(account);
 
-        ImapSettings imap = new ImapSettings(imapHost, port, imapUser, password, noSsl ? TlsMode.STARTTLS : TlsMode.IMPLICIT,
-                allowPlaintext, tlsCa, tlsInsecure, Duration.ofSeconds(60), verbose ? Verbose.traceStream(err) : null,
-                // A --maxsize above the default literal limit asks for such messages to be fetched.
-                Math.min(MAX_FETCH_BYTES, Math.max(ImapSettings.DEFAULT_MAX_LITERAL_BYTES, maxSize + 64 * 1024)));
+        ImapSettings imap = ImapSettings.builder(imapHost, port, imapUser, password, noSsl ? TlsMode.STARTTLS : TlsMode.IMPLICIT)
+                .allowPlaintext(allowPlaintext)
+                .trustCa(tlsCa)
+                .insecure(tlsInsecure)
+                .trace(verbose ? Verbose.traceStream(err) : null)
+                .maxLiteralBytes(AccountWiring.maxLiteralBytes(maxSize))
+                .build();
 
         try (AccountLock lock = dryRun ? null : AccountLock.acquire(
                         lockFileName != null ? lockFileName : paths.lockFile(account),
                         Duration.ofSeconds(Math.round(lockFileGrace * 60)), ignoreLockFile);
-                MailStore store = ImapMailStore.connect(imap)) {
+                MailStore store = AccountWiring.connect(imap, IsbgCommand::advice)) {
             if (lock != null) lock.warning().ifPresent(w -> err.println("begone: warning: " + w));
             if (savePw && dryRun) {
                 err.println("begone: --dryrun: the password is not saved");
@@ -269,7 +266,7 @@ final class IsbgCommand implements Callable<Integer> {
         if (learnSpamBox != null) requireFolder(store, learnSpamBox, "--learnspambox");
         if (learnHamBox != null) requireFolder(store, learnHamBox, "--learnhambox");
         if (moveHamTo != null) requireFolder(store, moveHamTo, "--movehamto");
-        PipelineListener listener = new Verbose(err, verbose, verboseMails);
+        Verbose listener = Verbose.isbg(err, verbose, verboseMails);
         Path db = trackFile != null ? trackFile : StatePaths.defaults(env).db();
         ExecutorService pool = Executors.newFixedThreadPool(classifierOptions.jobs());
         StatePaths paths = StatePaths.defaults(env);
@@ -281,49 +278,73 @@ final class IsbgCommand implements Callable<Integer> {
             // What an earlier begone kept under the host as spelled (IMAP.Example.org) moves to the lower-cased key.
             if (!dryRun && !spelledAccount.equals(account)) state.renameAccount(spelledAccount, account);
             Session session = new Session(store, state, account, classifier, pool, listener);
-            if (!dryRun) {
-                int recovered = Recovery.run(session, expunge);
-                if (recovered > 0) err.println("begone: completed " + recovered + " action(s) left unfinished by an earlier run");
+            AccountRun.Result result;
+            try {
+                result = AccountRun.run(session, plan(trash));
+            } catch (DeleteThresholdTooLowException e) {
+                throw deleteThresholdTooLow(e.spamThreshold());
             }
-            LearnStats spamLearnt = learn(session, learnSpamBox, Label.SPAM, trash);
-            LearnStats hamLearnt = learn(session, learnHamBox, Label.HAM, trash);
-            ScanResult scan = null;
-            if (!teachOnly) {
-                Set<String> spamFlags = new LinkedHashSet<>();
-                if (flag) spamFlags.add("\\Flagged");
-                ScanSettings settings = new ScanSettings(imapInbox, spamInbox, maxSize, partialRun, !noReport, spamFlags,
-                        delete, deleteHigherThan, trash, expunge, dryRun, BATCH_SIZE);
-                try {
-                    scan = new ScanFlow(session, settings, new SpamPolicy(deleteHigherThan)).run();
-                } catch (DeleteThresholdTooLowException e) {
-                    throw deleteThresholdTooLow(e.spamThreshold());
-                }
-            }
-            // Finished actions stay in the journal for a while (to see what was done), not forever.
-            state.pruneJournal(account, JOURNAL_RETENTION);
             if (!noStats) {
-                if (spamLearnt != null) err.println(spamLearnt.learned() + "/" + spamLearnt.toLearn() + " spams learned");
-                if (spamLearnt != null) printFailures(err, "spams not learned", spamLearnt.skipped(), spamLearnt.failed());
-                if (hamLearnt != null) err.println(hamLearnt.learned() + "/" + hamLearnt.toLearn() + " hams learned");
-                if (hamLearnt != null) printFailures(err, "hams not learned", hamLearnt.skipped(), hamLearnt.failed());
-                if (scan != null) {
+                for (AccountRun.Learnt l : result.learnt()) {
+                    String what = l.label().lowerName() + "s";
+                    err.println(l.stats().learned() + "/" + l.stats().toLearn() + " " + what + " learned");
+                    listener.classifierFailures(what + " not learned", l.stats().skipped(), l.stats().failed());
+                }
+                for (AccountRun.Scanned s : result.scanned()) {
+                    ScanResult scan = s.result();
                     err.println(scan.spam() + " spams found in " + scan.messages() + " messages");
                     err.println(scan.deleted() + "/" + scan.spam() + " was automatically deleted");
-                    printFailures(err, "messages not scored", scan.skipped(), scan.failed());
+                    listener.classifierFailures("messages not scored", scan.skipped(), scan.failed());
                 }
             }
-            return exitCodes && scan != null ? exitCodeFor(scan).code() : ExitCode.OK.code();
+            return exitCodes && !result.scanned().isEmpty() ? exitCodeFor(result.scanned().get(0).result()).code() : ExitCode.OK.code();
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** Only when there were failures, so that isbg's statistics lines stay as they were otherwise. */
-    private static void printFailures(PrintWriter err, String what, int retried, int givenUp) {
-        if (retried + givenUp == 0) return;
-        err.println((retried + givenUp) + " " + what + " because the classifier failed on them: " + retried
-                + " to be tried again next run, " + givenUp + " given up after " + LearnFlow.MAX_ATTEMPTS
-                + " attempts and left where they are");
+    /** isbg's options as one account's plan: learn spam, learn ham, scan the inbox. */
+    private AccountRun.Plan plan(String trash) {
+        List<LearnSettings> learn = new ArrayList<>();
+        if (learnSpamBox != null) learn.add(learnSettings(learnSpamBox, Label.SPAM, trash));
+        if (learnHamBox != null) learn.add(learnSettings(learnHamBox, Label.HAM, trash));
+        List<ScanSettings> scan = new ArrayList<>();
+        if (!teachOnly) {
+            scan.add(ScanSettings.builder(imapInbox)
+                    .spamFolder(spamInbox)
+                    .maxSizeBytes(maxSize)
+                    .partialRun(partialRun)
+                    .withReport(!noReport)
+                    .spamFlags(flag ? Set.of(FLAGGED) : Set.of())
+                    .deleteSpam(delete)
+                    .trashFolder(trash)
+                    .expunge(expunge)
+                    .plainExpunge(expunge)
+                    .dryRun(dryRun)
+                    .build());
+        }
+        return new AccountRun.Plan(learn, scan, new SpamPolicy(deleteHigherThan), dryRun, expunge, JOURNAL_RETENTION);
+    }
+
+    /**
+     * Learnt ham goes to --movehamto even with --learnthendestroy: isbg copies it there before deleting, and
+     * destroying it would lose the user's good mail. With --gmail, learnt spam is destroyed by copying it to the Trash.
+     */
+    private LearnSettings learnSettings(String folder, Label label, String trash) {
+        LearnSettings.After after;
+        if (label == Label.HAM && moveHamTo != null) after = new LearnSettings.After.Move(moveHamTo);
+        else if (learnThenDestroy && trash != null && label == Label.SPAM) after = new LearnSettings.After.Copy(trash);
+        else if (learnThenDestroy) after = new LearnSettings.After.Delete();
+        else if (learnThenFlag) after = new LearnSettings.After.Flag(Set.of(FLAGGED));
+        else after = new LearnSettings.After.Stay();
+        return LearnSettings.builder(folder, label)
+                .flagged(learnFlagged ? Boolean.TRUE : learnUnflagged ? Boolean.FALSE : null)
+                .after(after)
+                .expunge(expunge)
+                .plainExpunge(expunge)
+                .partialRun(partialRun)
+                .dryRun(dryRun)
+                .build();
     }
 
     private static void adoptSpelledModel(StatePaths paths, String spelled, String account) throws IOException {
@@ -332,12 +353,13 @@ final class IsbgCommand implements Callable<Integer> {
         if (Files.exists(old) && !Files.exists(lowerCased)) Files.move(old, lowerCased, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private LearnStats learn(Session session, String folder, Label label, String trash) throws IOException {
-        if (folder == null) return null;
-        Boolean flagged = learnFlagged ? Boolean.TRUE : learnUnflagged ? Boolean.FALSE : null;
-        LearnSettings settings = new LearnSettings(folder, label, flagged, learnThenDestroy, learnThenFlag,
-                label == Label.HAM ? moveHamTo : null, trash, expunge, partialRun, dryRun, BATCH_SIZE);
-        return new LearnFlow(session, settings).run();
+    /** The option that gets past a TLS refusal. */
+    private static String advice(TlsRefusedException.Remedy remedy) {
+        return switch (remedy) {
+            case ALLOW_PLAINTEXT -> "use --allow-plaintext";
+            case SKIP_VERIFICATION -> "use --tls-insecure to skip the check";
+            case TRUST_CERTIFICATE -> "use --tls-ca FILE to trust it, or --tls-insecure";
+        };
     }
 
     /** A missing folder is the server's answer, as in isbg (whose SELECT fails): exit 11, not 10. */

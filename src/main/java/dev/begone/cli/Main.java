@@ -5,6 +5,7 @@ import dev.begone.config.ConfigException;
 import dev.begone.imap.MailStoreException;
 import dev.begone.state.LockedException;
 import dev.begone.state.StateException;
+import java.io.Console;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Spam filter for IMAP mailboxes.",
-        subcommands = {IsbgCommand.class, ConfigCommand.class, EvaluateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {IsbgCommand.class, RunCommand.class, ConfigCommand.class, EvaluateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -29,20 +30,25 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(run(args, out, err, System.getenv()));
+        System.exit(run(args, out, err, System.getenv(), onTerminal()));
     }
 
-    /** Runs one command line; what tests call. */
+    /** Runs one command line, not on a terminal; what tests call. */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
-        CommandLine cl = commandLine(out, err, env);
+        return run(args, out, err, env, false);
+    }
+
+    /** @param terminal whether standard output is a terminal (some commands say more there, and less under cron) */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal) {
+        CommandLine cl = commandLine(out, err, env, terminal);
         int code = cl.execute(args);
         out.flush();
         err.flush();
         return code;
     }
 
-    static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env) {
-        CommandLine cl = new CommandLine(new Main(), new Factory(env));
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal) {
+        CommandLine cl = new CommandLine(new Main(), new Factory(env, terminal));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, args) -> {
@@ -86,11 +92,28 @@ public final class Main implements Runnable {
         return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
     }
 
+    /**
+     * Whether the console is a terminal. Before Java 22 a console exists only then; from 22 on it may exist without
+     * one, and {@code Console.isTerminal()} (not in Java 21's API) tells.
+     */
+    static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null) return false;
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
+
     /** Lets commands receive the environment without reading the process's (tests pass their own). */
-    private record Factory(Map<String, String> env) implements CommandLine.IFactory {
+    private record Factory(Map<String, String> env, boolean terminal) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> cls) throws Exception {
             if (cls == IsbgCommand.class) return cls.cast(new IsbgCommand(env));
+            if (cls == RunCommand.class) return cls.cast(new RunCommand(env, terminal));
             if (cls == ConfigCheckCommand.class) return cls.cast(new ConfigCheckCommand(env));
             return CommandLine.defaultFactory().create(cls);
         }

@@ -3,6 +3,8 @@ package dev.begone.cli;
 import dev.begone.classify.Label;
 import dev.begone.classify.LearnResult;
 import dev.begone.classify.Verdict;
+import dev.begone.imap.UidSet;
+import dev.begone.pipeline.LearnFlow;
 import dev.begone.pipeline.PipelineListener;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,16 +32,23 @@ final class Verbose implements PipelineListener {
     private static final int MAIL_PREVIEW_BYTES = 4096;
 
     private final PrintWriter err;
+    /** Put before every line: empty for isbg, which serves one account, else the account's name and a colon. */
+    private final String who;
     private final boolean perMessage;
     private final boolean mails;
+    /** How the user allows a plain EXPUNGE, or that they cannot. */
+    private final String plainExpungeAdvice;
     private final String haltAt;
     private final String stepLog;
     private final Map<String, Integer> stepsSeen = new HashMap<>();
+    private int warnings;
 
-    Verbose(PrintWriter err, boolean perMessage, boolean mails) {
+    private Verbose(PrintWriter err, String who, boolean perMessage, boolean mails, String plainExpungeAdvice) {
         this.err = err;
+        this.who = who;
         this.perMessage = perMessage;
         this.mails = mails;
+        this.plainExpungeAdvice = plainExpungeAdvice;
         String halt = System.getProperty(HALT_AT_PROPERTY);
         this.haltAt = halt == null || halt.contains("#") ? halt : halt + "#1";
         this.stepLog = System.getProperty(STEP_LOG_PROPERTY);
@@ -61,34 +70,71 @@ final class Verbose implements PipelineListener {
         }
     }
 
+    /** isbg's lines: they name no account, since isbg serves one. */
+    static Verbose isbg(PrintWriter err, boolean perMessage, boolean mails) {
+        return new Verbose(err, "", perMessage, mails, "use --expunge to allow a plain EXPUNGE");
+    }
+
+    /** Lines of one account among several: each starts with its name. */
+    static Verbose account(PrintWriter err, String account, boolean perMessage) {
+        return new Verbose(err, account + ": ", perMessage, false,
+                "begone run sends none: it would also remove every other message marked \\Deleted");
+    }
+
+    /** Warnings and skipped messages told so far: a run with any has something to say. */
+    synchronized int warnings() {
+        return warnings;
+    }
+
     @Override
     public synchronized void scored(String folder, long uid, Verdict v) {
         if (perMessage) {
-            err.printf("%s uid %d: %s score=%.1f/%.1f %s%n", folder, uid, v.outcome().name().toLowerCase(java.util.Locale.ROOT),
+            err.printf("%s%s uid %d: %s score=%.1f/%.1f %s%n", who, folder, uid, v.outcome().name().toLowerCase(java.util.Locale.ROOT),
                     v.score(), v.threshold(), String.join(",", v.reasons()));
         }
     }
 
     @Override
     public synchronized void skipped(String folder, long uid, String reason) {
-        err.println("begone: " + folder + " uid " + uid + " skipped: " + reason);
+        warnings++;
+        err.println("begone: " + who + folder + " uid " + uid + " skipped: " + reason);
     }
 
     @Override
     public synchronized void learned(String folder, long uid, Label label, LearnResult result) {
-        if (perMessage) err.println(folder + " uid " + uid + ": " + label.lowerName() + " " + result.name().toLowerCase(java.util.Locale.ROOT));
+        if (perMessage) err.println(who + folder + " uid " + uid + ": " + label.lowerName() + " " + result.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Override
+    public synchronized void recovered(int actions) {
+        err.println("begone: " + who + "completed " + actions + " action(s) left unfinished by an earlier run");
+    }
+
+    @Override
+    public synchronized void leftMarkedDeleted(String folder, UidSet uids) {
+        warning("server lacks UIDPLUS: " + uids + " left marked \\Deleted (" + plainExpungeAdvice + ")");
     }
 
     @Override
     public synchronized void warning(String message) {
-        err.println("begone: " + message);
+        warnings++;
+        err.println("begone: " + who + message);
+    }
+
+    /** Said only when there were failures, so that isbg's statistics lines stay as they were otherwise. */
+    synchronized void classifierFailures(String what, int retried, int givenUp) {
+        if (retried + givenUp == 0) return;
+        warnings++;
+        err.println((who.isEmpty() ? "" : "begone: " + who) + (retried + givenUp) + " " + what + " because the classifier failed on them: " + retried
+                + " to be tried again next run, " + givenUp + " given up after " + LearnFlow.MAX_ATTEMPTS
+                + " attempts and left where they are");
     }
 
     @Override
     public synchronized void message(String folder, long uid, byte[] raw) {
         if (!mails) return;
         int n = Math.min(raw.length, MAIL_PREVIEW_BYTES);
-        err.println("----- " + folder + " uid " + uid + " (" + raw.length + " bytes)");
+        err.println("----- " + who + folder + " uid " + uid + " (" + raw.length + " bytes)");
         err.println(new String(raw, 0, n, StandardCharsets.UTF_8) + (n < raw.length ? "\n[...]" : ""));
     }
 

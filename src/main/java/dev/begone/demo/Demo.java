@@ -14,12 +14,10 @@ import dev.begone.imap.SearchCriteria;
 import dev.begone.imap.Secret;
 import dev.begone.imap.TlsMode;
 import dev.begone.imap.UidSet;
-import dev.begone.pipeline.LearnFlow;
+import dev.begone.pipeline.AccountRun;
 import dev.begone.pipeline.LearnSettings;
 import dev.begone.pipeline.LearnStats;
 import dev.begone.pipeline.PipelineListener;
-import dev.begone.pipeline.ScanFlow;
-import dev.begone.pipeline.ScanResult;
 import dev.begone.pipeline.ScanSettings;
 import dev.begone.pipeline.Session;
 import dev.begone.rules.SpamPolicy;
@@ -66,9 +64,10 @@ public final class Demo {
             server.setUser("demo@example.com", "demo", password);
             int port = server.getImap().getPort();
             out.printf("demo: embedded IMAP server on 127.0.0.1:%d (plain IMAP: it never leaves this machine)%n", port);
-            ImapSettings settings = ImapSettings.of("127.0.0.1", port, "demo", Secret.of(password), TlsMode.STARTTLS)
-                    .withAllowPlaintext(true)
-                    .withTimeout(Duration.ofSeconds(30));
+            ImapSettings settings = ImapSettings.builder("127.0.0.1", port, "demo", Secret.of(password), TlsMode.STARTTLS)
+                    .allowPlaintext(true)
+                    .timeout(Duration.ofSeconds(30))
+                    .build();
             String account = "demo@127.0.0.1:" + port;
             try (MailStore store = ImapMailStore.connect(settings);
                     StateStore state = StateStore.open(workDir.resolve("state.db"));
@@ -78,13 +77,11 @@ public final class Demo {
                         TRAIN_SPAM, sizes.trainingPerClass(), TRAIN_HAM, sizes.inboxHam() + sizes.inboxSpam(), INBOX);
 
                 Session session = new Session(store, state, account, classifier, pool, PipelineListener.NONE);
-                LearnStats spam = learn(session, TRAIN_SPAM, Label.SPAM);
-                LearnStats ham = learn(session, TRAIN_HAM, Label.HAM);
+                AccountRun.Result result = AccountRun.run(session, plan());
+                LearnStats spam = result.learnt().get(0).stats();
+                LearnStats ham = result.learnt().get(1).stats();
                 out.printf("learn: %d/%d spams learnt from %s, %d/%d hams learnt from %s%n", spam.learned(), spam.toLearn(),
                         TRAIN_SPAM, ham.learned(), ham.toLearn(), TRAIN_HAM);
-
-                ScanSettings scan = new ScanSettings(INBOX, SPAM, 1_000_000, 0, false, Set.of(), true, null, null, true, false, 50);
-                ScanResult result = new ScanFlow(session, scan, new SpamPolicy(null)).run();
                 out.printf("scan: %d spams found in %d messages of %s, moved to %s%n", result.spam(), result.messages(), INBOX, SPAM);
                 printTree(out, store);
             }
@@ -111,9 +108,12 @@ public final class Demo {
         }
     }
 
-    private static LearnStats learn(Session session, String folder, Label label) throws IOException {
-        LearnSettings settings = new LearnSettings(folder, label, null, false, false, null, null, false, 0, false, 50);
-        return new LearnFlow(session, settings).run();
+    /** The sequence of every begone run: learn from both training folders, then move the inbox's spam out. */
+    private static AccountRun.Plan plan() {
+        List<LearnSettings> learn = List.of(LearnSettings.builder(TRAIN_SPAM, Label.SPAM).build(),
+                LearnSettings.builder(TRAIN_HAM, Label.HAM).build());
+        ScanSettings scan = ScanSettings.builder(INBOX).spamFolder(SPAM).deleteSpam(true).expunge(true).build();
+        return new AccountRun.Plan(learn, List.of(scan), new SpamPolicy(null), false, false, Duration.ofDays(30));
     }
 
     private static void printTree(PrintWriter out, MailStore store) throws IOException {

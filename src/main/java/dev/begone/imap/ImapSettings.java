@@ -34,11 +34,6 @@ public record ImapSettings(
     /** The longest response line outside literals: a UID SEARCH answer of about two million UIDs. */
     public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
 
-    public ImapSettings(String host, int port, String user, Secret password, TlsMode tls, boolean allowPlaintext,
-            Path trustCa, boolean insecure, Duration timeout, PrintStream trace) {
-        this(host, port, user, password, tls, allowPlaintext, trustCa, insecure, timeout, trace, DEFAULT_MAX_LITERAL_BYTES);
-    }
-
     public ImapSettings {
         if (host == null || host.isBlank()) throw new IllegalArgumentException("host is empty");
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port " + port + " is not in 1..65535");
@@ -59,33 +54,75 @@ public record ImapSettings(
         }
     }
 
-    /** Defaults: STARTTLS required, JVM trust store, host name checked, 60 s timeout, no trace. */
-    public static ImapSettings of(String host, int port, String user, Secret password, TlsMode tls) {
-        return new ImapSettings(host, port, user, password, tls, false, null, false, Duration.ofSeconds(60), null);
+    /** Settings for this server and login with the defaults: JVM trust store, host name checked, 60 s deadline, no trace. */
+    public static Builder builder(String host, int port, String user, Secret password, TlsMode tls) {
+        return new Builder(host, port, user, password, tls);
     }
 
-    public ImapSettings withTrustCa(Path pem) {
-        return new ImapSettings(host, port, user, password, tls, allowPlaintext, pem, insecure, timeout, trace, maxLiteralBytes);
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(host, port, user, password, tls).allowPlaintext(allowPlaintext).trustCa(trustCa)
+                .insecure(insecure).timeout(timeout).trace(trace).maxLiteralBytes(maxLiteralBytes);
     }
 
-    public ImapSettings withInsecure(boolean skipVerification) {
-        return new ImapSettings(host, port, user, password, tls, allowPlaintext, trustCa, skipVerification, timeout, trace, maxLiteralBytes);
-    }
+    /** Collects the optional settings; {@link #build()} checks them all at once. */
+    public static final class Builder {
+        private final String host;
+        private final int port;
+        private final String user;
+        private final Secret password;
+        private final TlsMode tls;
+        private boolean allowPlaintext;
+        private Path trustCa;
+        private boolean insecure;
+        private Duration timeout = Duration.ofSeconds(60);
+        private PrintStream trace;
+        private long maxLiteralBytes = DEFAULT_MAX_LITERAL_BYTES;
 
-    public ImapSettings withAllowPlaintext(boolean allow) {
-        return new ImapSettings(host, port, user, password, tls, allow, trustCa, insecure, timeout, trace, maxLiteralBytes);
-    }
+        private Builder(String host, int port, String user, Secret password, TlsMode tls) {
+            this.host = host;
+            this.port = port;
+            this.user = user;
+            this.password = password;
+            this.tls = tls;
+        }
 
-    public ImapSettings withTimeout(Duration t) {
-        return new ImapSettings(host, port, user, password, tls, allowPlaintext, trustCa, insecure, t, trace, maxLiteralBytes);
-    }
+        public Builder allowPlaintext(boolean allow) {
+            this.allowPlaintext = allow;
+            return this;
+        }
 
-    public ImapSettings withTrace(PrintStream out) {
-        return new ImapSettings(host, port, user, password, tls, allowPlaintext, trustCa, insecure, timeout, out, maxLiteralBytes);
-    }
+        /** @param pem null: the JVM's default trust store */
+        public Builder trustCa(Path pem) {
+            this.trustCa = pem;
+            return this;
+        }
 
-    public ImapSettings withMaxLiteralBytes(long bytes) {
-        return new ImapSettings(host, port, user, password, tls, allowPlaintext, trustCa, insecure, timeout, trace, bytes);
+        public Builder insecure(boolean skipVerification) {
+            this.insecure = skipVerification;
+            return this;
+        }
+
+        public Builder timeout(Duration deadline) {
+            this.timeout = deadline;
+            return this;
+        }
+
+        /** @param out null: no trace */
+        public Builder trace(PrintStream out) {
+            this.trace = out;
+            return this;
+        }
+
+        public Builder maxLiteralBytes(long bytes) {
+            this.maxLiteralBytes = bytes;
+            return this;
+        }
+
+        public ImapSettings build() {
+            return new ImapSettings(host, port, user, password, tls, allowPlaintext, trustCa, insecure, timeout, trace,
+                    maxLiteralBytes);
+        }
     }
 
     /** {@code host:port}, for messages. */

@@ -101,7 +101,7 @@ final class ImapTls {
         return ks;
     }
 
-    /** Translates a failed connect or login into a message naming the option that would help. */
+    /** Translates a failed connect or login into a message for the user; a TLS refusal says which setting would help. */
     static MailStoreException connectFailure(ImapSettings s, MessagingException e) {
         String where = s.address();
         if (e instanceof AuthenticationFailedException) {
@@ -110,17 +110,17 @@ final class ImapTls {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
             if (m.contains("STARTTLS") && m.contains("required")) {
-                return new MailStoreException("server " + where + " does not offer STARTTLS; refusing to send the"
-                        + " password in clear (use --allow-plaintext)", e);
+                return new TlsRefusedException("server " + where + " does not offer STARTTLS; refusing to send the"
+                        + " password in clear", TlsRefusedException.Remedy.ALLOW_PLAINTEXT, e);
             }
             if (m.contains("No subject alternative") || m.contains("No name matching")
                     || m.contains("server identity")) {
-                return new MailStoreException("TLS certificate of " + where + " does not name host " + s.host()
-                        + " (use --tls-insecure to skip the check)", e);
+                return new TlsRefusedException("TLS certificate of " + where + " does not name host " + s.host(),
+                        TlsRefusedException.Remedy.SKIP_VERIFICATION, e);
             }
             if (t instanceof SSLHandshakeException || t instanceof CertificateException) {
-                return new MailStoreException("TLS certificate of " + where
-                        + " is not trusted (use --tls-ca FILE to trust it, or --tls-insecure)", e);
+                return new TlsRefusedException("TLS certificate of " + where + " is not trusted",
+                        TlsRefusedException.Remedy.TRUST_CERTIFICATE, e);
             }
             if (t instanceof UnknownHostException) {
                 return new MailStoreException("cannot connect to " + where + ": unknown host " + s.host(), e);

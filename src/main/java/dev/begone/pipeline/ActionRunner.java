@@ -178,7 +178,7 @@ final class ActionRunner {
         } else if (allowPlainExpunge) {
             folder.expungeAll();
         } else {
-            listener.warning("server lacks UIDPLUS: " + uids + " left marked \\Deleted (use --expunge to allow a plain EXPUNGE)");
+            listener.leftMarkedDeleted(folder.name(), uids);
         }
     }
 

@@ -32,7 +32,7 @@ public final class LearnFlow {
     public LearnFlow(Session session, LearnSettings settings) {
         this.session = session;
         this.settings = settings;
-        this.runner = new ActionRunner(session, settings.expunge());
+        this.runner = new ActionRunner(session, settings.plainExpunge());
         this.failedMessages = new FailedMessages(session);
     }
 
@@ -134,25 +134,20 @@ public final class LearnFlow {
         return new Learnt(m.uid(), digest, result, Original.of(m), null);
     }
 
-    /**
-     * What happens to learnt messages. Learnt ham goes to {@code thenMoveTo} even when learnt messages are to be
-     * destroyed: isbg copies it there before deleting, and destroying it would lose the user's good mail.
-     */
+    /** What happens to learnt messages, as the settings say; leaving them is recorded like any other outcome. */
     private void followUp(OpenFolder folder, Purpose purpose, UidSet learnedUids, Map<Long, Original> originals)
             throws IOException {
         if (learnedUids.isEmpty()) return;
         List<Action> plan = new ArrayList<>();
-        if (settings.thenMoveTo() != null) {
-            plan.add(Action.move(learnedUids, settings.thenMoveTo()));
-        } else if (settings.thenDelete()) {
-            if (settings.trashFolder() != null && settings.label() == Label.SPAM) {
-                plan.add(Action.copy(learnedUids, settings.trashFolder()));
-            } else {
+        switch (settings.after()) {
+            case LearnSettings.After.Stay stay -> { }
+            case LearnSettings.After.Move move -> plan.add(Action.move(learnedUids, move.folder()));
+            case LearnSettings.After.Copy copy -> plan.add(Action.copy(learnedUids, copy.folder()));
+            case LearnSettings.After.Delete delete -> {
                 plan.add(Action.flag(learnedUids, Set.of(ActionRunner.DELETED)));
                 if (settings.expunge()) plan.add(Action.expunge(learnedUids));
             }
-        } else if (settings.thenFlag()) {
-            plan.add(Action.flag(learnedUids, Set.of("\\Flagged")));
+            case LearnSettings.After.Flag flag -> plan.add(Action.flag(learnedUids, flag.flags()));
         }
         if (plan.isEmpty()) {
             session.state().addScanned(session.account(), purpose.scannedKey(folder.name()), folder.uidValidity(), learnedUids);

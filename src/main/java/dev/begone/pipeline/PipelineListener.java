@@ -3,6 +3,7 @@ package dev.begone.pipeline;
 import dev.begone.classify.Label;
 import dev.begone.classify.LearnResult;
 import dev.begone.classify.Verdict;
+import dev.begone.imap.UidSet;
 
 /**
  * Observes a run without changing it (progress output, verbose logs, metrics, and crash tests that stop the JVM
@@ -33,6 +34,15 @@ public interface PipelineListener {
      * {@code ".copied"}, {@code ".sent"} and {@code ".done"}.
      */
     default void step(String name) {}
+
+    /**
+     * The server lacks UIDPLUS and a plain EXPUNGE was not allowed, so these messages were left marked \Deleted
+     * (recorded as handled all the same). The caller words the advice, since only it knows how to allow one.
+     */
+    default void leftMarkedDeleted(String folder, UidSet uids) {}
+
+    /** Recovery completed this many actions an earlier run had left unfinished (only called when there were some). */
+    default void recovered(int actions) {}
 
     /** Something the user should know that does not stop the run. */
     default void warning(String message) {}

@@ -42,7 +42,7 @@ public final class ScanFlow {
         this.session = session;
         this.settings = settings;
         this.policy = policy;
-        this.runner = new ActionRunner(session, settings.expunge());
+        this.runner = new ActionRunner(session, settings.plainExpunge());
         this.failedMessages = new FailedMessages(session);
     }
 

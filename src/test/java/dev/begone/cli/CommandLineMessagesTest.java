@@ -31,7 +31,7 @@ class CommandLineMessagesTest {
     /** Every command's path from the top, e.g. {@code []} for begone itself and {@code [isbg]}. */
     static Stream<List<String>> everyCommand() {
         List<List<String>> paths = new ArrayList<>();
-        collect(Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), Map.of()),
+        collect(Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), Map.of(), false),
                 List.of(), paths);
         return paths.stream();
     }

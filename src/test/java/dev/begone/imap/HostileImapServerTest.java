@@ -23,8 +23,8 @@ class HostileImapServerTest {
     private static final long GIVE_UP_MS = 15_000;
 
     static ImapSettings settings(int port) {
-        return ImapSettings.of("127.0.0.1", port, "alice", Secret.of("secret"), TlsMode.STARTTLS)
-                .withAllowPlaintext(true).withTimeout(DEADLINE);
+        return ImapSettings.builder("127.0.0.1", port, "alice", Secret.of("secret"), TlsMode.STARTTLS)
+                .allowPlaintext(true).timeout(DEADLINE).build();
     }
 
     @Test

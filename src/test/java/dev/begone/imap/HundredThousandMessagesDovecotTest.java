@@ -33,8 +33,8 @@ class HundredThousandMessagesDovecotTest {
                     COUNT / deliverSeconds);
 
             ByteArrayOutputStream trace = new ByteArrayOutputStream();
-            try (MailStore store = ImapMailStore.connect(dovecot.settings("bob", TlsMode.IMPLICIT)
-                    .withTrace(new PrintStream(trace, true, StandardCharsets.UTF_8)));
+            try (MailStore store = ImapMailStore.connect(dovecot.settings("bob", TlsMode.IMPLICIT).toBuilder()
+                    .trace(new PrintStream(trace, true, StandardCharsets.UTF_8)).build());
                     MailStore.OpenFolder f = store.open("Big", true)) {
                 assertEquals(COUNT, f.messageCount());
                 int before = trace.size();

@@ -57,7 +57,7 @@ class ImapMailStoreDovecotTest {
     }
 
     private static ImapSettings plainAlice() {
-        return plain.settings("alice", TlsMode.STARTTLS).withAllowPlaintext(true);
+        return plain.settings("alice", TlsMode.STARTTLS).toBuilder().allowPlaintext(true).build();
     }
 
     private static String folderFor(TestInfo info) {
@@ -67,10 +67,10 @@ class ImapMailStoreDovecotTest {
     @Test
     void selfSignedCertificateIsRefusedWithoutTrustOption() {
         for (TlsMode mode : TlsMode.values()) {
-            ImapSettings s = alice(mode).withTrustCa(null);
-            MailStoreException e = assertThrows(MailStoreException.class, () -> ImapMailStore.connect(s).close());
-            assertEquals("TLS certificate of 127.0.0.1:" + s.port()
-                    + " is not trusted (use --tls-ca FILE to trust it, or --tls-insecure)", e.getMessage(), mode.name());
+            ImapSettings s = alice(mode).toBuilder().trustCa(null).build();
+            TlsRefusedException e = assertThrows(TlsRefusedException.class, () -> ImapMailStore.connect(s).close());
+            assertEquals("TLS certificate of 127.0.0.1:" + s.port() + " is not trusted", e.getMessage(), mode.name());
+            assertEquals(TlsRefusedException.Remedy.TRUST_CERTIFICATE, e.remedy());
         }
     }
 
@@ -88,13 +88,13 @@ class ImapMailStoreDovecotTest {
         try (Dovecot other = Dovecot.start(otherDir, Dovecot.Options.DEFAULT.withCertSubjectAltName("DNS:other.example"))) {
             for (TlsMode mode : TlsMode.values()) {
                 ImapSettings s = other.settings("alice", mode);
-                MailStoreException e = assertThrows(MailStoreException.class, () -> ImapMailStore.connect(s).close());
-                assertEquals("TLS certificate of 127.0.0.1:" + s.port()
-                        + " does not name host 127.0.0.1 (use --tls-insecure to skip the check)", e.getMessage(),
+                TlsRefusedException e = assertThrows(TlsRefusedException.class, () -> ImapMailStore.connect(s).close());
+                assertEquals("TLS certificate of 127.0.0.1:" + s.port() + " does not name host 127.0.0.1", e.getMessage(),
                         mode.name());
+                assertEquals(TlsRefusedException.Remedy.SKIP_VERIFICATION, e.remedy());
             }
-            try (MailStore store = ImapMailStore.connect(other.settings("alice", TlsMode.IMPLICIT)
-                    .withTrustCa(null).withInsecure(true))) {
+            try (MailStore store = ImapMailStore.connect(other.settings("alice", TlsMode.IMPLICIT).toBuilder()
+                    .trustCa(null).insecure(true).build())) {
                 assertTrue(store.capabilities().contains("IMAP4REV1"));
             }
         }
@@ -103,7 +103,7 @@ class ImapMailStoreDovecotTest {
     @Test
     void insecureModeConnectsToUntrustedServer() throws Exception {
         for (TlsMode mode : TlsMode.values()) {
-            try (MailStore store = ImapMailStore.connect(alice(mode).withTrustCa(null).withInsecure(true))) {
+            try (MailStore store = ImapMailStore.connect(alice(mode).toBuilder().trustCa(null).insecure(true).build())) {
                 assertTrue(store.capabilities().contains("IMAP4REV1"), mode.name());
             }
         }
@@ -112,8 +112,8 @@ class ImapMailStoreDovecotTest {
     @Test
     void starttlsIsRequiredUnderPlainPort() throws Exception {
         ByteArrayOutputStream trace = new ByteArrayOutputStream();
-        try (MailStore store = ImapMailStore.connect(alice(TlsMode.STARTTLS).withTrace(new PrintStream(trace, true,
-                StandardCharsets.UTF_8)))) {
+        try (MailStore store = ImapMailStore.connect(alice(TlsMode.STARTTLS).toBuilder().trace(new PrintStream(trace, true,
+                StandardCharsets.UTF_8)).build())) {
             store.listFolders();
         }
         String text = trace.toString(StandardCharsets.UTF_8);
@@ -124,11 +124,12 @@ class ImapMailStoreDovecotTest {
 
     @Test
     void serverWithoutStarttlsIsRefusedUnlessPlaintextAllowed() throws Exception {
-        ImapSettings s = plainAlice().withAllowPlaintext(false);
-        MailStoreException e = assertThrows(MailStoreException.class, () -> ImapMailStore.connect(s).close());
+        ImapSettings s = plainAlice().toBuilder().allowPlaintext(false).build();
+        TlsRefusedException e = assertThrows(TlsRefusedException.class, () -> ImapMailStore.connect(s).close());
         assertEquals("server 127.0.0.1:" + s.port() + " does not offer STARTTLS; refusing to send the password in"
-                + " clear (use --allow-plaintext)", e.getMessage());
-        try (MailStore store = ImapMailStore.connect(s.withAllowPlaintext(true))) {
+                + " clear", e.getMessage());
+        assertEquals(TlsRefusedException.Remedy.ALLOW_PLAINTEXT, e.remedy());
+        try (MailStore store = ImapMailStore.connect(s.toBuilder().allowPlaintext(true).build())) {
             assertTrue(store.capabilities().contains("IMAP4REV1"));
         }
     }
@@ -137,7 +138,7 @@ class ImapMailStoreDovecotTest {
     void passwordNeverAppearsInTrace() throws Exception {
         for (ImapSettings s : List.of(alice(TlsMode.IMPLICIT), alice(TlsMode.STARTTLS), plainAlice())) {
             ByteArrayOutputStream trace = new ByteArrayOutputStream();
-            try (MailStore store = ImapMailStore.connect(s.withTrace(new PrintStream(trace, true, StandardCharsets.UTF_8)))) {
+            try (MailStore store = ImapMailStore.connect(s.toBuilder().trace(new PrintStream(trace, true, StandardCharsets.UTF_8)).build())) {
                 store.listFolders();
             }
             String text = trace.toString(StandardCharsets.UTF_8);
@@ -312,9 +313,9 @@ class ImapMailStoreDovecotTest {
     void droppedConnectionGivesMailStoreException(TestInfo info) throws Exception {
         String folder = folderFor(info);
         try (FaultProxy proxy = FaultProxy.start(plain.imapPort(), FaultProxy.Policy.pass());
-                MailStore store = ImapMailStore.connect(new ImapSettings("127.0.0.1", proxy.port(), "alice",
-                        Secret.of("alicepw"), TlsMode.STARTTLS, true, null, false, java.time.Duration.ofSeconds(20),
-                        null))) {
+                MailStore store = ImapMailStore.connect(ImapSettings.builder("127.0.0.1", proxy.port(), "alice",
+                        Secret.of("alicepw"), TlsMode.STARTTLS).allowPlaintext(true).timeout(java.time.Duration.ofSeconds(20))
+                        .build())) {
             store.create(folder);
             long uid = store.append(folder, message("drop@example.com", "x"), Set.of(), null);
             MailStore.OpenFolder f = store.open(folder, false);
@@ -340,9 +341,9 @@ class ImapMailStoreDovecotTest {
             store.append(folder, message("big@example.com", "big", "y".repeat(200_000)), Set.of(), null);
         }
         try (FaultProxy proxy = FaultProxy.start(plain.imapPort(), FaultProxy.Policy.pass());
-                MailStore store = ImapMailStore.connect(new ImapSettings("127.0.0.1", proxy.port(), "alice",
-                        Secret.of("alicepw"), TlsMode.STARTTLS, true, null, false, java.time.Duration.ofSeconds(20),
-                        null));
+                MailStore store = ImapMailStore.connect(ImapSettings.builder("127.0.0.1", proxy.port(), "alice",
+                        Secret.of("alicepw"), TlsMode.STARTTLS).allowPlaintext(true).timeout(java.time.Duration.ofSeconds(20))
+                        .build());
                 MailStore.OpenFolder f = store.open(folder, true)) {
             proxy.policy(FaultProxy.Policy.dropAfterBytesFromServer(50_000));
             MailStoreException e = assertThrows(MailStoreException.class, () -> f.fetch(UidSet.of(1)));
@@ -383,9 +384,9 @@ class ImapMailStoreDovecotTest {
     @Test
     void aDroppedConnectionIsNoRefusal(TestInfo info) throws Exception {
         try (FaultProxy proxy = FaultProxy.start(plain.imapPort(), FaultProxy.Policy.pass());
-                MailStore store = ImapMailStore.connect(new ImapSettings("127.0.0.1", proxy.port(), "alice",
-                        Secret.of("alicepw"), TlsMode.STARTTLS, true, null, false, java.time.Duration.ofSeconds(20),
-                        null))) {
+                MailStore store = ImapMailStore.connect(ImapSettings.builder("127.0.0.1", proxy.port(), "alice",
+                        Secret.of("alicepw"), TlsMode.STARTTLS).allowPlaintext(true).timeout(java.time.Duration.ofSeconds(20))
+                        .build())) {
             proxy.policy(FaultProxy.Policy.dropWhenClientSends("STATUS"));
             MailStoreException e = assertThrows(MailStoreException.class, () -> store.status("INBOX"));
             assertFalse(e.refused(), e.getMessage());

@@ -106,8 +106,8 @@ class ImapMailStoreGreenMailTest {
     @Test
     void passwordNeverAppearsInTrace() throws Exception {
         ByteArrayOutputStream trace = new ByteArrayOutputStream();
-        try (MailStore store = ImapMailStore.connect(server.settings("alice")
-                .withTrace(new PrintStream(trace, true, StandardCharsets.UTF_8)))) {
+        try (MailStore store = ImapMailStore.connect(server.settings("alice").toBuilder()
+                .trace(new PrintStream(trace, true, StandardCharsets.UTF_8)).build())) {
             store.listFolders();
         }
         String text = trace.toString(StandardCharsets.UTF_8);

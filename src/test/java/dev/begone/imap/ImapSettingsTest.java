@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ImapSettingsTest {
     private static final ImapSettings BASE =
-            ImapSettings.of("imap.example.com", 993, "alice", Secret.of("hunter2"), TlsMode.IMPLICIT);
+            ImapSettings.builder("imap.example.com", 993, "alice", Secret.of("hunter2"), TlsMode.IMPLICIT).build();
 
     @Test
     void passwordNeverAppearsInToString() {
@@ -21,16 +21,15 @@ class ImapSettingsTest {
     @Test
     void invalidSettingsNameTheBadField() {
         assertEquals("port 0 is not in 1..65535", assertThrows(IllegalArgumentException.class,
-                () -> new ImapSettings("h", 0, "u", Secret.of("p"), TlsMode.IMPLICIT, false, null, false,
-                        Duration.ofSeconds(1), null)).getMessage());
+                () -> ImapSettings.builder("h", 0, "u", Secret.of("p"), TlsMode.IMPLICIT).build()).getMessage());
         assertEquals("host is empty", assertThrows(IllegalArgumentException.class,
-                () -> ImapSettings.of(" ", 993, "u", Secret.of("p"), TlsMode.IMPLICIT)).getMessage());
+                () -> ImapSettings.builder(" ", 993, "u", Secret.of("p"), TlsMode.IMPLICIT).build()).getMessage());
         assertEquals("allowPlaintext applies only to tls=STARTTLS", assertThrows(IllegalArgumentException.class,
-                () -> BASE.withAllowPlaintext(true)).getMessage());
+                () -> BASE.toBuilder().allowPlaintext(true).build()).getMessage());
         assertEquals("trustCa and insecure exclude each other", assertThrows(IllegalArgumentException.class,
-                () -> BASE.withTrustCa(Path.of("ca.pem")).withInsecure(true)).getMessage());
+                () -> BASE.toBuilder().trustCa(Path.of("ca.pem")).insecure(true).build()).getMessage());
         assertEquals("timeout must be positive, was PT0S", assertThrows(IllegalArgumentException.class,
-                () -> BASE.withTimeout(Duration.ZERO)).getMessage());
+                () -> BASE.toBuilder().timeout(Duration.ZERO).build()).getMessage());
     }
 
     @Test

@@ -210,9 +210,9 @@ public final class Dovecot extends ServerProcess {
     /** Settings for {@code user} on 127.0.0.1 trusting exactly this server's certificate. */
     public ImapSettings settings(String user, TlsMode tls) {
         int port = tls == TlsMode.IMPLICIT ? imapsPort() : imapPort();
-        ImapSettings s = ImapSettings.of("127.0.0.1", port, user, Secret.of(PASSWORDS.get(user)), tls)
-                .withTimeout(Duration.ofSeconds(30));
-        return options.starttls() ? s.withTrustCa(certPem()) : s.withAllowPlaintext(true);
+        ImapSettings.Builder s = ImapSettings.builder("127.0.0.1", port, user, Secret.of(PASSWORDS.get(user)), tls)
+                .timeout(Duration.ofSeconds(30));
+        return (options.starttls() ? s.trustCa(certPem()) : s.allowPlaintext(true)).build();
     }
 
     /**

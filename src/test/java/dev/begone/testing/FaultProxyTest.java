@@ -42,8 +42,8 @@ class FaultProxyTest {
     }
 
     static ImapSettings through(FaultProxy proxy) {
-        return new ImapSettings("127.0.0.1", proxy.port(), "alice", Secret.of(Dovecot.PASSWORDS.get("alice")),
-                TlsMode.STARTTLS, true, null, false, Duration.ofSeconds(20), null);
+        return ImapSettings.builder("127.0.0.1", proxy.port(), "alice", Secret.of(Dovecot.PASSWORDS.get("alice")),
+                TlsMode.STARTTLS).allowPlaintext(true).timeout(Duration.ofSeconds(20)).build();
     }
 
     /** Flags \Flagged on every message of {@code folder} through the proxy; returns the numbered commands it sent. */

@@ -31,9 +31,10 @@ public final class GreenMailServer implements AutoCloseable {
 
     /** GreenMail offers no STARTTLS here, so plaintext must be allowed explicitly. */
     public ImapSettings settings(String user) {
-        return ImapSettings.of("127.0.0.1", imapPort(), user, Secret.of(PASSWORDS.get(user)), TlsMode.STARTTLS)
-                .withAllowPlaintext(true)
-                .withTimeout(Duration.ofSeconds(30));
+        return ImapSettings.builder("127.0.0.1", imapPort(), user, Secret.of(PASSWORDS.get(user)), TlsMode.STARTTLS)
+                .allowPlaintext(true)
+                .timeout(Duration.ofSeconds(30))
+                .build();
     }
 
     @Override

@@ -1,0 +1,89 @@
+package dev.begone.pipeline;
+
+import dev.begone.classify.Label;
+import dev.begone.rules.SpamPolicy;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One account's run, whatever asked for it ({@code begone isbg}, {@code begone run}, the demo): finish what an
+ * earlier run left unfinished, learn from each training folder, scan each folder, then forget old journal entries.
+ * The first failure ends the run: a connection lost or a classifier gone would fail every later step too.
+ */
+public final class AccountRun {
+    private AccountRun() {}
+
+    /**
+     * What to do for one account, in this order.
+     *
+     * @param learn            training folders, learnt from in list order
+     * @param scan             folders scanned for spam, in list order
+     * @param policy           what a verdict means for a scanned message
+     * @param dryRun           leave unfinished actions of earlier runs alone (each flow's settings say dry run too)
+     * @param plainExpunge     recovery may send a plain EXPUNGE to a server without UIDPLUS
+     * @param journalRetention finished journal entries older than this are forgotten
+     */
+    public record Plan(List<LearnSettings> learn, List<ScanSettings> scan, SpamPolicy policy, boolean dryRun,
+                       boolean plainExpunge, Duration journalRetention) {
+        public Plan {
+            learn = List.copyOf(learn);
+            scan = List.copyOf(scan);
+            Objects.requireNonNull(policy, "policy");
+            if (journalRetention.isNegative()) throw new IllegalArgumentException("journalRetention is negative");
+        }
+    }
+
+    /** What learning from one folder did. */
+    public record Learnt(String folder, Label label, LearnStats stats) {}
+
+    /** What scanning one folder did. */
+    public record Scanned(String folder, ScanResult result) {}
+
+    /**
+     * What the run did, per folder in plan order.
+     *
+     * @param recovered actions of an earlier run completed first
+     */
+    public record Result(int recovered, List<Learnt> learnt, List<Scanned> scanned) {
+        public Result {
+            learnt = List.copyOf(learnt);
+            scanned = List.copyOf(scanned);
+        }
+
+        /** Messages newly learnt, over all training folders. */
+        public int learned() {
+            return learnt.stream().mapToInt(l -> l.stats().learned()).sum();
+        }
+
+        /** New messages scored, over all scanned folders. */
+        public int messages() {
+            return scanned.stream().mapToInt(s -> s.result().messages()).sum();
+        }
+
+        public int spam() {
+            return scanned.stream().mapToInt(s -> s.result().spam()).sum();
+        }
+    }
+
+    public static Result run(Session session, Plan plan) throws IOException {
+        int recovered = 0;
+        if (!plan.dryRun()) {
+            recovered = Recovery.run(session, plan.plainExpunge());
+            if (recovered > 0) session.listener().recovered(recovered);
+        }
+        List<Learnt> learnt = new ArrayList<>();
+        for (LearnSettings l : plan.learn()) {
+            learnt.add(new Learnt(l.folder(), l.label(), new LearnFlow(session, l).run()));
+        }
+        List<Scanned> scanned = new ArrayList<>();
+        for (ScanSettings s : plan.scan()) {
+            scanned.add(new Scanned(s.folder(), new ScanFlow(session, s, plan.policy()).run()));
+        }
+        // Finished actions stay in the journal for a while (to see what was done), not forever.
+        session.state().pruneJournal(session.account(), plan.journalRetention());
+        return new Result(recovered, learnt, scanned);
+    }
+}
