@@ -24,10 +24,7 @@ final class LiteralScanner {
         for (String l : literals) {
             for (char c : l.toCharArray()) {
                 if (c >= 128 || c != RequiredLiteral.fold(c)) throw new IllegalArgumentException("not a folded ASCII literal: " + l);
-                if (classOf[c] == 0) {
-                    if (columns == 127) throw new IllegalArgumentException("too many distinct characters in the literals");
-                    classOf[c] = (byte) columns++;
-                }
+                if (classOf[c] == 0) classOf[c] = (byte) columns++; // at most the 102 ASCII characters that fold to themselves
             }
         }
         for (char c = 'A'; c <= 'Z'; c++) classOf[c] = classOf[RequiredLiteral.fold(c)];

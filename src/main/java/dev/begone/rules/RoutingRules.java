@@ -104,7 +104,6 @@ final class RoutingRules implements Stage<Incoming> {
 
     @Override
     public Decision apply(Incoming in, Decision soFar) {
-        if (rules.length == 0) return soFar;
         MessageHeaders h = in.headers();
         BitSet candidates = new BitSet(rules.length);
         for (int i = 0; i < h.size(); i++) {
