@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * One account's run, whatever asked for it ({@code begone isbg}, {@code begone run}, the demo): finish what an
  * earlier run left unfinished, learn from each training folder, scan each folder, then forget old journal entries.
- * The first failure ends the run: a connection lost or a classifier gone would fail every later step too.
+ * The first failure ends the run: a connection lost or a classifier gone would fail every later step too. A stop
+ * asked for through the session ends it between batches.
  */
 public final class AccountRun {
     private AccountRun() {}
@@ -76,10 +77,12 @@ public final class AccountRun {
         }
         List<Learnt> learnt = new ArrayList<>();
         for (LearnSettings l : plan.learn()) {
+            if (session.stop().stopRequested()) break;
             learnt.add(new Learnt(l.folder(), l.label(), new LearnFlow(session, l).run()));
         }
         List<Scanned> scanned = new ArrayList<>();
         for (ScanSettings s : plan.scan()) {
+            if (session.stop().stopRequested()) break;
             scanned.add(new Scanned(s.folder(), new ScanFlow(session, s, plan.policy()).run()));
         }
         // Finished actions stay in the journal for a while (to see what was done), not forever.

@@ -121,6 +121,7 @@ final class ActionRunner {
             }
             state.completeAndAddScanned(account, id, purpose.scannedKey(folder.name()), folder.uidValidity(), action.uids());
             listener.step(action.step("done"));
+            listener.filed(folder.name(), action.verb(), action.uids().size(), action.target());
         }
     }
 

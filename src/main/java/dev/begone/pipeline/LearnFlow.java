@@ -68,6 +68,7 @@ public final class LearnFlow {
                 fresh = fresh.minus(skip.build());
             }
             for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize(), sizes, Batches.MAX_BATCH_BYTES)) {
+                if (session.stop().stopRequested()) break;
                 List<FetchedMessage> messages = folder.fetch(batch);
                 toLearn += messages.size();
                 if (settings.dryRun()) continue;
