@@ -152,6 +152,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
             case Training.After.Stay s -> { }
         }
         t.errors().ifPresent(e -> p.add("refused to " + e));
+        t.undecodableFolder().ifPresent(u -> p.add("undecodable to " + u));
         if (t.fromMoves()) p.add("from the user's moves");
         return p;
     }
@@ -215,6 +216,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
             m.ham().ifPresent(s::add);
         }
         t.errors().ifPresent(s::add);
+        t.undecodable().ifPresent(s::add);
         return s;
     }
 

@@ -156,6 +156,12 @@ final class RunCommand implements Callable<Integer> {
                 throw ExitException.badArguments("training folder " + f + " is also scanned: a training folder must be a folder of its own");
             }
         }
+        for (String f : destinations(t)) {
+            if (t.learnSpam().contains(f) || t.learnHam().contains(f)) {
+                throw ExitException.badArguments("training folder " + f + " is also where training moves messages to: "
+                        + "they would be learnt again on every run");
+            }
+        }
         Secret password = AccountWiring.password(a.imap().password(), env, a.name());
         StatePaths paths = StatePaths.defaults(env);
         String key = stateKey(a.name());
@@ -204,7 +210,10 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static LearnSettings learnSettings(AccountConfig a, String folder, Label label, LearnSettings.After after) {
-        return LearnSettings.builder(folder, label).after(after).expunge(true).partialRun(a.limits().partialRun()).build();
+        Training t = a.training();
+        return LearnSettings.builder(folder, label).after(after).expunge(true).partialRun(a.limits().partialRun())
+                .errors(t.errors().orElse(null)).undecodable(t.undecodableFolder().orElse(null))
+                .scanFolders(Set.copyOf(a.folders().scan())).build();
     }
 
     /** {@code after: delete} moves to the account's trash folder, where the user can still take the message back. */
@@ -223,8 +232,22 @@ final class RunCommand implements Callable<Integer> {
         for (LearnSettings l : plan.learn()) {
             folders.add(l.folder());
             if (l.after() instanceof LearnSettings.After.Move m) folders.add(m.folder());
+            if (l.errors() != null) folders.add(l.errors());
+            if (l.undecodable() != null) folders.add(l.undecodable());
         }
         return folders;
+    }
+
+    /** The folders training moves messages to, as the configuration names them. */
+    private static List<String> destinations(Training t) {
+        List<String> out = new ArrayList<>();
+        if (t.after() instanceof Training.After.Move m) {
+            m.spam().ifPresent(out::add);
+            m.ham().ifPresent(out::add);
+        }
+        t.errors().ifPresent(out::add);
+        t.undecodable().ifPresent(out::add);
+        return out;
     }
 
     /**
@@ -250,7 +273,6 @@ final class RunCommand implements Callable<Integer> {
         if (!h.archive().isEmpty()) keys.add("archive");
         Training t = a.training();
         if (!t.allowSender().isEmpty()) keys.add("training.allow-sender");
-        if (t.errors().isPresent()) keys.add("training.errors");
         if (t.fromMoves()) keys.add("training.from-moves");
         return keys;
     }

@@ -1,11 +1,10 @@
 package dev.begone.cli;
 
-import dev.begone.classify.Label;
-import dev.begone.classify.LearnResult;
 import dev.begone.classify.Verdict;
 import dev.begone.imap.UidSet;
 import dev.begone.pipeline.LearnFlow;
 import dev.begone.pipeline.PipelineListener;
+import dev.begone.pipeline.TrainingOutcome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -100,9 +99,19 @@ final class Verbose implements PipelineListener {
         err.println("begone: " + who + folder + " uid " + uid + " skipped: " + reason);
     }
 
+    /** The one line of a training message: with --verbose, or always when it is something to act on. */
     @Override
-    public synchronized void learned(String folder, long uid, Label label, LearnResult result) {
-        if (perMessage) err.println(who + folder + " uid " + uid + ": " + label.lowerName() + " " + result.name().toLowerCase(java.util.Locale.ROOT));
+    public synchronized void trainingOutcome(TrainingOutcome o) {
+        if (o.warning()) {
+            warnings++;
+            err.println("begone: " + who + line(o));
+        } else if (perMessage) {
+            err.println(who + line(o));
+        }
+    }
+
+    private static String line(TrainingOutcome o) {
+        return o.folder() + " uid " + o.uid() + ": " + o.headline() + ": " + o.outcome();
     }
 
     @Override

@@ -9,11 +9,13 @@ import java.util.Optional;
  *
  * @param allowSender folders whose messages' senders join the allow-list (the message then goes back to INBOX)
  * @param errors      where a message the classifier refuses is put; empty: it stays and the reason is logged
+ * @param undecodable where a message that cannot be read as a mail message is put; empty: where {@code errors} says
  * @param fromMoves   learn from the user's own moves into and out of the spam folder
  */
 public record Training(List<String> learnSpam, List<String> learnHam, List<String> allowSender, After after,
-                       Optional<String> errors, boolean fromMoves) {
-    public static final Training NONE = new Training(List.of(), List.of(), List.of(), new After.Stay(), Optional.empty(), false);
+                       Optional<String> errors, Optional<String> undecodable, boolean fromMoves) {
+    public static final Training NONE = new Training(List.of(), List.of(), List.of(), new After.Stay(), Optional.empty(),
+            Optional.empty(), false);
 
     public Training {
         learnSpam = List.copyOf(learnSpam);
@@ -21,6 +23,12 @@ public record Training(List<String> learnSpam, List<String> learnHam, List<Strin
         allowSender = List.copyOf(allowSender);
         Objects.requireNonNull(after, "after");
         Objects.requireNonNull(errors, "errors");
+        Objects.requireNonNull(undecodable, "undecodable");
+    }
+
+    /** Where an undecodable message goes: its own folder, else the errors folder, else nowhere (it stays). */
+    public Optional<String> undecodableFolder() {
+        return undecodable.or(() -> errors);
     }
 
     /** What happens to a message once the classifier confirmed the learning. */

@@ -20,6 +20,12 @@ public interface PipelineListener {
     default void learned(String folder, long uid, Label label, LearnResult result) {}
 
     /**
+     * What became of one message of a training folder, once every action on it is confirmed: the one line the log
+     * gives each message. A refused message also gets its {@link #skipped} line, which carries the attempts.
+     */
+    default void trainingOutcome(TrainingOutcome outcome) {}
+
+    /**
      * A journaled action reached a step; crash tests halt the JVM at a named one. The names are stable:
      * <ul>
      *   <li>{@code "<op>.intent"} for each action of a plan, in plan order, once the whole plan is journaled (one

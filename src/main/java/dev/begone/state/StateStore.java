@@ -547,6 +547,23 @@ public final class StateStore implements AutoCloseable {
     }
 
     /**
+     * As {@link #completeAndAddScanned(String, long, String, long, UidSet)}, and in the same transaction records
+     * {@code copies}, the copies the action made in {@code copiesFolder} under {@code copiesUidValidity}, as scanned
+     * there: a message the user already judged must not be judged again by a scan of the folder it was put in.
+     */
+    public void completeAndAddScanned(String account, long id, String folder, long uidValidity, UidSet scannedUids,
+            String copiesFolder, long copiesUidValidity, UidSet copies) throws StateException {
+        Objects.requireNonNull(scannedUids, "scannedUids == null");
+        Objects.requireNonNull(copies, "copies == null");
+        inTransaction("complete journal entry " + id + " and record scanned UIDs", () -> {
+            completeNow(account, id);
+            addScannedNow(account, folder, uidValidity, scannedUids);
+            if (!copies.isEmpty()) addScannedNow(account, copiesFolder, copiesUidValidity, copies);
+            return null;
+        });
+    }
+
+    /**
      * Records a failed attempt to complete a pending entry. When the entry's plan was written more than
      * {@code abandonAfter} ago, every pending entry of the plan is abandoned instead, and true returned.
      */

@@ -85,7 +85,7 @@ class ConfigurationTest {
                         List.of("report_ham", "report_spam_reply", "Spam/False Positives", "spam/falsepositive"),
                         List.of("spam/whitelist"),
                         new Training.After.Move(Optional.of("learned_spam"), Optional.of("learned_ham")),
-                        Optional.of("learn_errors"), true),
+                        Optional.of("learn_errors"), Optional.of("learn_undecodable"), true),
                 alice.training());
     }
 
