@@ -14,6 +14,7 @@ import dev.begone.imap.MailStore;
 import dev.begone.imap.MailStoreException;
 import dev.begone.imap.Secret;
 import dev.begone.pipeline.AccountRun;
+import dev.begone.pipeline.LearnFlow;
 import dev.begone.pipeline.LearnSettings;
 import dev.begone.pipeline.ScanSettings;
 import dev.begone.pipeline.Session;
@@ -123,7 +124,10 @@ final class RunCommand implements Callable<Integer> {
         try {
             AccountRun.Result result = process(a, c, listener);
             for (AccountRun.Learnt l : result.learnt()) {
-                listener.classifierFailures(l.label().lowerName() + "s of " + l.folder() + " not learned", l.stats().skipped(), l.stats().failed());
+                String givenUp = a.training().errors().map(e -> "given up and moved to " + e)
+                        .orElse("given up after " + LearnFlow.MAX_ATTEMPTS + " attempts and left where they are");
+                listener.classifierFailures(l.label().lowerName() + "s of " + l.folder() + " not learned", l.stats().skipped(),
+                        l.stats().failed(), givenUp);
             }
             for (AccountRun.Scanned s : result.scanned()) {
                 listener.classifierFailures("messages of " + s.folder() + " not scored", s.result().skipped(), s.result().failed());

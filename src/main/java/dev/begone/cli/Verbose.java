@@ -132,11 +132,15 @@ final class Verbose implements PipelineListener {
 
     /** Said only when there were failures, so that isbg's statistics lines stay as they were otherwise. */
     synchronized void classifierFailures(String what, int retried, int givenUp) {
+        classifierFailures(what, retried, givenUp, "given up after " + LearnFlow.MAX_ATTEMPTS + " attempts and left where they are");
+    }
+
+    /** @param givenUpFate what became of the messages given up on, e.g. {@code given up and moved to learn_errors} */
+    synchronized void classifierFailures(String what, int retried, int givenUp, String givenUpFate) {
         if (retried + givenUp == 0) return;
         warnings++;
         err.println((who.isEmpty() ? "" : "begone: " + who) + (retried + givenUp) + " " + what + " because the classifier failed on them: " + retried
-                + " to be tried again next run, " + givenUp + " given up after " + LearnFlow.MAX_ATTEMPTS
-                + " attempts and left where they are");
+                + " to be tried again next run, " + givenUp + " " + givenUpFate);
     }
 
     @Override
