@@ -2,7 +2,6 @@ package dev.begone.cli;
 
 import dev.begone.classify.Classifier;
 import dev.begone.classify.ClassifierException;
-import dev.begone.classify.Label;
 import dev.begone.config.AccountConfig;
 import dev.begone.config.Configuration;
 import dev.begone.config.ConfigException;
@@ -30,7 +29,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,8 +55,6 @@ final class RunCommand implements Callable<Integer> {
      * {@code @}) can look like it, since account names hold no colon.
      */
     static final String STATE_KEY_PREFIX = "config:";
-    /** What --flag and --learnthenflag set in isbg; {@code after: flag} sets the same. */
-    private static final String FLAGGED = "\\Flagged";
     /** A lock file isbg left without an OS lock counts as held this long, as isbg's default --lockfilegrace. */
     private static final Duration LOCK_GRACE = Duration.ofMinutes(240);
     private static final Duration JOURNAL_RETENTION = Duration.ofDays(30);
@@ -160,12 +156,7 @@ final class RunCommand implements Callable<Integer> {
                 throw ExitException.badArguments("training folder " + f + " is also scanned: a training folder must be a folder of its own");
             }
         }
-        for (String f : destinations(t)) {
-            if (t.learnSpam().contains(f) || t.learnHam().contains(f)) {
-                throw ExitException.badArguments("training folder " + f + " is also where training moves messages to: "
-                        + "they would be learnt again on every run");
-            }
-        }
+        TrainingPlan.check(a);
         Secret password = AccountWiring.password(a.imap().password(), env, a.name());
         StatePaths paths = StatePaths.defaults(env);
         String key = stateKey(a.name());
@@ -180,7 +171,7 @@ final class RunCommand implements Callable<Integer> {
             }
             AccountRun.Plan plan = plan(a, folders);
             // Training folders and the folders learnt mail moves to are created when first used, as config check says.
-            for (String f : foldersToCreate(plan)) if (!store.exists(f)) store.create(f);
+            for (String f : TrainingPlan.foldersToCreate(plan)) if (!store.exists(f)) store.create(f);
             ExecutorService pool = Executors.newFixedThreadPool(a.classifier().jobs());
             try (StateStore state = StateStore.open(paths.db());
                     Classifier classifier = AccountWiring.classifier(a.classifier(), paths.modelFile(key, "builtin"))) {
@@ -193,12 +184,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** The account's configuration as a plan: learn from each training folder, then move each scanned folder's spam out. */
     private static AccountRun.Plan plan(AccountConfig a, AccountWiring.ServerFolders folders) {
-        Training t = a.training();
-        LearnSettings.After spamAfter = after(t.after(), Label.SPAM, folders.trash());
-        LearnSettings.After hamAfter = after(t.after(), Label.HAM, folders.trash());
-        List<LearnSettings> learn = new ArrayList<>();
-        for (String f : t.learnSpam()) learn.add(learnSettings(a, f, Label.SPAM, spamAfter));
-        for (String f : t.learnHam()) learn.add(learnSettings(a, f, Label.HAM, hamAfter));
+        List<LearnSettings> learn = TrainingPlan.learn(a, folders.trash());
         List<ScanSettings> scan = new ArrayList<>();
         for (String f : a.folders().scan()) {
             // Filed spam is moved: copied, then removed from the scanned folder once the copy is confirmed.
@@ -210,48 +196,7 @@ final class RunCommand implements Callable<Integer> {
                     .expunge(true)
                     .build());
         }
-        return new AccountRun.Plan(learn, scan, new SpamPolicy(null), false, false, JOURNAL_RETENTION);
-    }
-
-    private static LearnSettings learnSettings(AccountConfig a, String folder, Label label, LearnSettings.After after) {
-        Training t = a.training();
-        return LearnSettings.builder(folder, label).after(after).expunge(true).partialRun(a.limits().partialRun())
-                .errors(t.errors().orElse(null)).undecodable(t.undecodableFolder().orElse(null))
-                .scanFolders(Set.copyOf(a.folders().scan())).build();
-    }
-
-    /** {@code after: delete} moves to the account's trash folder, where the user can still take the message back. */
-    private static LearnSettings.After after(Training.After after, Label label, String trash) {
-        return switch (after) {
-            case Training.After.Stay s -> new LearnSettings.After.Stay();
-            case Training.After.Move m -> (label == Label.SPAM ? m.spam() : m.ham())
-                    .<LearnSettings.After>map(LearnSettings.After.Move::new).orElse(new LearnSettings.After.Stay());
-            case Training.After.Delete d -> new LearnSettings.After.Move(trash);
-            case Training.After.Flag f -> new LearnSettings.After.Flag(Set.of(FLAGGED));
-        };
-    }
-
-    private static Set<String> foldersToCreate(AccountRun.Plan plan) {
-        Set<String> folders = new LinkedHashSet<>();
-        for (LearnSettings l : plan.learn()) {
-            folders.add(l.folder());
-            if (l.after() instanceof LearnSettings.After.Move m) folders.add(m.folder());
-            if (l.errors() != null) folders.add(l.errors());
-            if (l.undecodable() != null) folders.add(l.undecodable());
-        }
-        return folders;
-    }
-
-    /** The folders training moves messages to, as the configuration names them. */
-    private static List<String> destinations(Training t) {
-        List<String> out = new ArrayList<>();
-        if (t.after() instanceof Training.After.Move m) {
-            m.spam().ifPresent(out::add);
-            m.ham().ifPresent(out::add);
-        }
-        t.errors().ifPresent(out::add);
-        t.undecodable().ifPresent(out::add);
-        return out;
+        return new AccountRun.Plan(learn, TrainingPlan.allowSenders(a), scan, new SpamPolicy(null), false, false, JOURNAL_RETENTION);
     }
 
     /**
@@ -276,7 +221,6 @@ final class RunCommand implements Callable<Integer> {
         if (!h.retention().isEmpty()) keys.add("retention");
         if (!h.archive().isEmpty()) keys.add("archive");
         Training t = a.training();
-        if (!t.allowSender().isEmpty()) keys.add("training.allow-sender");
         if (t.fromMoves()) keys.add("training.from-moves");
         return keys;
     }

@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * One account's run, whatever asked for it ({@code begone isbg}, {@code begone run}, the demo): finish what an
- * earlier run left unfinished, learn from each training folder, scan each folder, then forget old journal entries.
+ * earlier run left unfinished, learn from each training folder, allow the senders of each whitelist folder, scan each
+ * folder, then forget old journal entries.
  * The first failure ends the run: a connection lost or a classifier gone would fail every later step too.
  */
 public final class AccountRun {
@@ -20,19 +21,32 @@ public final class AccountRun {
      * What to do for one account, in this order.
      *
      * @param learn            training folders, learnt from in list order
+     * @param allowSenders     whitelist folders, whose senders are allowed after learning
      * @param scan             folders scanned for spam, in list order
      * @param policy           what a verdict means for a scanned message
      * @param dryRun           leave unfinished actions of earlier runs alone (each flow's settings say dry run too)
      * @param plainExpunge     recovery may send a plain EXPUNGE to a server without UIDPLUS
      * @param journalRetention finished journal entries older than this are forgotten
      */
-    public record Plan(List<LearnSettings> learn, List<ScanSettings> scan, SpamPolicy policy, boolean dryRun,
-                       boolean plainExpunge, Duration journalRetention) {
+    public record Plan(List<LearnSettings> learn, List<AllowSenderSettings> allowSenders, List<ScanSettings> scan,
+                       SpamPolicy policy, boolean dryRun, boolean plainExpunge, Duration journalRetention) {
         public Plan {
             learn = List.copyOf(learn);
+            allowSenders = List.copyOf(allowSenders);
             scan = List.copyOf(scan);
             Objects.requireNonNull(policy, "policy");
             if (journalRetention.isNegative()) throw new IllegalArgumentException("journalRetention is negative");
+        }
+
+        /** A plan without whitelist folders. */
+        public Plan(List<LearnSettings> learn, List<ScanSettings> scan, SpamPolicy policy, boolean dryRun,
+                    boolean plainExpunge, Duration journalRetention) {
+            this(learn, List.of(), scan, policy, dryRun, plainExpunge, journalRetention);
+        }
+
+        /** The training part alone ({@code begone learn}): recovery, training folders and whitelist folders, no scan. */
+        public Plan trainingOnly() {
+            return new Plan(learn, allowSenders, List.of(), policy, dryRun, plainExpunge, journalRetention);
         }
     }
 
@@ -46,8 +60,9 @@ public final class AccountRun {
      * What the run did, per folder in plan order.
      *
      * @param recovered actions of an earlier run completed first
+     * @param allowed   senders newly allowed from whitelist folders
      */
-    public record Result(int recovered, List<Learnt> learnt, List<Scanned> scanned) {
+    public record Result(int recovered, List<Learnt> learnt, int allowed, List<Scanned> scanned) {
         public Result {
             learnt = List.copyOf(learnt);
             scanned = List.copyOf(scanned);
@@ -78,12 +93,14 @@ public final class AccountRun {
         for (LearnSettings l : plan.learn()) {
             learnt.add(new Learnt(l.folder(), l.label(), new LearnFlow(session, l).run()));
         }
+        int allowed = 0;
+        for (AllowSenderSettings a : plan.allowSenders()) allowed += new AllowSenderFlow(session, a).run();
         List<Scanned> scanned = new ArrayList<>();
         for (ScanSettings s : plan.scan()) {
             scanned.add(new Scanned(s.folder(), new ScanFlow(session, s, plan.policy()).run()));
         }
         // Finished actions stay in the journal for a while (to see what was done), not forever.
         session.state().pruneJournal(session.account(), plan.journalRetention());
-        return new Result(recovered, learnt, scanned);
+        return new Result(recovered, learnt, allowed, scanned);
     }
 }

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -101,7 +102,28 @@ public final class StateStore implements AutoCloseable {
             CREATE TABLE IF NOT EXISTS message_failure (
               account TEXT NOT NULL, folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, uid INTEGER NOT NULL,
               fingerprint TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL, updated INTEGER NOT NULL,
-              PRIMARY KEY (account, folder, uid_validity, uid)) WITHOUT ROWID"""));
+              PRIMARY KEY (account, folder, uid_validity, uid)) WITHOUT ROWID"""),
+        // Schema 4: senders allowed from whitelist folders, one row per (account, lower-cased address); and the journal
+        // takes the allow-sender purpose. SQLite cannot alter a CHECK, so journal_entry is rebuilt as SQLite's manual
+        // says (create, copy, drop, rename); journal_message names it by name and is left as it is.
+        List.of(
+            """
+            CREATE TABLE allowed_sender (
+              account TEXT NOT NULL, address TEXT NOT NULL, added INTEGER NOT NULL,
+              PRIMARY KEY (account, address)) WITHOUT ROWID""",
+            """
+            CREATE TABLE journal_entry_4 (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, plan INTEGER NOT NULL,
+              purpose TEXT NOT NULL CHECK (purpose IN ('SCAN', 'LEARN_SPAM', 'LEARN_HAM', 'ALLOW_SENDER')),
+              kind TEXT NOT NULL CHECK (kind IN ('COPY', 'APPEND', 'MOVE', 'FLAG', 'EXPUNGE')),
+              source TEXT NOT NULL, source_uid_validity INTEGER NOT NULL, uids TEXT NOT NULL,
+              target TEXT, flags TEXT, target_uid_validity INTEGER, target_uid_next INTEGER, reason TEXT,
+              step TEXT NOT NULL CHECK (step IN ('INTENT', 'COPIED', 'DONE', 'ABANDONED')),
+              created INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT)""",
+            "INSERT INTO journal_entry_4 SELECT * FROM journal_entry",
+            "DROP TABLE journal_entry",
+            "ALTER TABLE journal_entry_4 RENAME TO journal_entry",
+            "CREATE INDEX journal_entry_by_step ON journal_entry (account, step, id)"));
 
     static final int SCHEMA_VERSION = MIGRATIONS.size();
 
@@ -309,6 +331,41 @@ public final class StateStore implements AutoCloseable {
         });
     }
 
+    // ---- senders allowed from whitelist folders
+
+    /**
+     * Adds {@code address} (compared ignoring case) to the account's allow-list; returns false when it was there.
+     * The rules' allow stage reads the list through {@link #allowedSenders}.
+     */
+    public boolean allowSender(String account, String address) throws StateException {
+        JournalEntry.requireText(account, "account");
+        JournalEntry.requireText(address, "address");
+        return inTransaction("record an allowed sender", () -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT OR IGNORE INTO allowed_sender (account, address, added) VALUES (?, ?, ?)")) {
+                insert.setString(1, account);
+                insert.setString(2, address.toLowerCase(Locale.ROOT));
+                insert.setLong(3, clock.millis());
+                return insert.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /** The account's allowed senders, lower-cased. */
+    public Set<String> allowedSenders(String account) throws StateException {
+        JournalEntry.requireText(account, "account");
+        return inTransaction("read allowed senders", () -> {
+            Set<String> out = new TreeSet<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT address FROM allowed_sender WHERE account = ?")) {
+                select.setString(1, account);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) out.add(rows.getString(1));
+                }
+            }
+            return Collections.unmodifiableSet(out);
+        });
+    }
+
     // ---- messages a classifier failed on
 
     /**
@@ -418,7 +475,7 @@ public final class StateStore implements AutoCloseable {
         if (from.equals(to)) return false;
         return inTransaction("rename account " + from, () -> {
             int moved = 0;
-            for (String table : List.of("scanned", "learned", "journal_entry", "message_failure")) {
+            for (String table : List.of("scanned", "learned", "journal_entry", "message_failure", "allowed_sender")) {
                 try (PreparedStatement update =
                         connection.prepareStatement("UPDATE OR IGNORE " + table + " SET account = ? WHERE account = ?")) {
                     update.setString(1, to);

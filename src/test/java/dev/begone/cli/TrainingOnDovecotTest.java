@@ -9,6 +9,7 @@ import dev.begone.classify.builtin.BuiltinOptions;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.TlsMode;
 import dev.begone.state.StatePaths;
+import dev.begone.state.StateStore;
 import dev.begone.testing.Dovecot;
 import dev.begone.testing.Mailbox;
 import dev.begone.testing.TestMail;
@@ -209,6 +210,38 @@ class TrainingOnDovecotTest {
         assertEquals(TestMail.messageIds(List.of(SPAM.get(0))), ids("learned_spam"));
         assertTrue(Mailbox.folders(alice()).containsAll(List.of("report_ham", "report_spam_reply")), "created");
         assertEquals(List.of(1L, 0L), learnt());
+
+        assertEquals(new IsbgCli.Run(0, "", ""), cli().run("run", "--config", file.toString()));
+    }
+
+    @Test
+    void whitelistedSendersJoinTheAllowListAndTheirMessagesGoBackToTheInboxWhereTheScanDoesNotJudgeThemAgain() throws Exception {
+        byte[] fromAFriend = TestMail.message("\"Example, Alice\" <Alice@Example.ORG>", "Photos", "photos@example.org", 0,
+                "The photos you asked for.\r\n");
+        byte[] newsletter = TestMail.pitch(30);
+        List<byte[]> inbox = TestMail.hams(10, 1);
+        dovecot.replace("alice", Map.of("INBOX", inbox, "spam/whitelist", List.of(fromAFriend, newsletter)));
+        Path file = config("{ allow-sender: [spam/whitelist] }");
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new String[] {"run", "--config", file.toString(), "--verbose"}, new PrintWriter(out, true),
+                new PrintWriter(err, true), cli().env(), true);
+
+        assertEquals(0, exit, err.toString());
+        assertEquals(List.of(
+                "alice: spam/whitelist uid 1: From \"Example, Alice\" <Alice@Example.ORG>, Message-ID <photos@example.org>, "
+                        + "Subject \"Photos\": sender alice@example.org allowed, moved to INBOX",
+                "alice: spam/whitelist uid 2: From promo30@deals.example, Message-ID <pitch-30@deals.example>, Subject "
+                        + "\"Exclusive offer 30\": sender promo30@deals.example allowed, moved to INBOX"),
+                err.toString().lines().filter(l -> l.startsWith("alice: spam/whitelist")).toList());
+        assertEquals(idsOf(inbox, List.of(fromAFriend, newsletter)), ids("INBOX"));
+        assertEquals(Set.of(), ids("spam/whitelist"));
+        // The scan scored the message that was in INBOX, not the two the user had put back.
+        assertTrue(out.toString().lines().anyMatch(l -> l.matches("alice +0 +ok +1 +0 +0 +\\d+\\.\\ds")), out.toString());
+        try (StateStore state = StateStore.open(StatePaths.defaults(cli().env()).db())) {
+            assertEquals(Set.of("alice@example.org", "promo30@deals.example"), state.allowedSenders(RunCommand.stateKey("alice")));
+        }
 
         assertEquals(new IsbgCli.Run(0, "", ""), cli().run("run", "--config", file.toString()));
     }
