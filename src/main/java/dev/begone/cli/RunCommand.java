@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Spec;
                 + "its scanned folders.",
             "Prints a table of the accounts on a terminal, elsewhere only when an account failed or had a warning. "
                 + "Exit code: the worst account's (isbg's codes)."})
-final class RunCommand implements Callable<Integer> {
+class RunCommand implements Callable<Integer> {
     /**
      * Prefix of the state key of a configured account. No isbg key ({@code user@host:port}, whose last colon follows an
      * {@code @}) can look like it, since account names hold no colon.
@@ -61,6 +62,8 @@ final class RunCommand implements Callable<Integer> {
 
     private final Map<String, String> env;
     private final boolean terminal;
+    /** The part of each account's plan this command runs: all of it for {@code run}. */
+    private final UnaryOperator<AccountRun.Plan> part;
 
     @Spec
     CommandSpec spec;
@@ -76,8 +79,13 @@ final class RunCommand implements Callable<Integer> {
 
     /** @param terminal whether standard output is a terminal, where the table is always shown */
     RunCommand(Map<String, String> env, boolean terminal) {
+        this(env, terminal, UnaryOperator.identity());
+    }
+
+    RunCommand(Map<String, String> env, boolean terminal, UnaryOperator<AccountRun.Plan> part) {
         this.env = env;
         this.terminal = terminal;
+        this.part = part;
     }
 
     /** One account's line of the closing table; {@code result} is null when the account failed. */
@@ -169,7 +177,7 @@ final class RunCommand implements Callable<Integer> {
             if (!folders.problems().isEmpty()) {
                 throw ExitException.badArguments(String.join("; ", folders.problems()) + " (begone isbg --imaplist lists them)");
             }
-            AccountRun.Plan plan = plan(a, folders);
+            AccountRun.Plan plan = part.apply(plan(a, folders));
             // Training folders and the folders learnt mail moves to are created when first used, as config check says.
             for (String f : TrainingPlan.foldersToCreate(plan)) if (!store.exists(f)) store.create(f);
             ExecutorService pool = Executors.newFixedThreadPool(a.classifier().jobs());

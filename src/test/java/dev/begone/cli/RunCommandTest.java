@@ -68,4 +68,32 @@ class RunCommandTest {
         assertEquals(List.of("begone: alice: training folder INBOX is also scanned: a training folder must be a folder of its own"),
                 run.err().lines().toList());
     }
+
+    @Test
+    void trainingFoldersThatWouldGoRoundInCirclesFailTheirAccountBeforeItConnects() throws Exception {
+        Path file = home.resolve("config.yaml");
+        Files.writeString(file, """
+                accounts:
+                  - name: twice
+                    imap: { host: 127.0.0.1, user: alice, password: { env: PW } }
+                    training: { learn-spam: [report], allow-sender: [report] }
+                  - name: loop
+                    imap: { host: 127.0.0.1, user: bob, password: { env: PW } }
+                    training: { learn-spam: [report_spam], learn-ham: [report_ham], after: { spam: report_ham } }
+                  - name: back
+                    imap: { host: 127.0.0.1, user: carol, password: { env: PW } }
+                    training: { allow-sender: [whitelist], allow-sender-to: whitelist }
+                """);
+
+        IsbgCli.Run run = new IsbgCli(home).run("run", "--config", file.toString());
+
+        assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
+        assertEquals(List.of(
+                "begone: twice: training folder report is listed under both learn-spam and allow-sender",
+                "begone: loop: learn-ham folder report_ham is also where training moves messages to: they would be handled "
+                        + "again on every run",
+                "begone: back: allow-sender folder whitelist is also where training moves messages to: they would be handled "
+                        + "again on every run"),
+                run.err().lines().toList());
+    }
 }

@@ -246,6 +246,37 @@ class TrainingOnDovecotTest {
         assertEquals(new IsbgCli.Run(0, "", ""), cli().run("run", "--config", file.toString()));
     }
 
+    @Test
+    void begoneLearnLearnsFromTheTrainingFoldersOfTheNamedAccountAndScansNothing() throws Exception {
+        fillReportFolders();
+        List<byte[]> inbox = TestMail.hams(10, 2);
+        dovecot.replace("alice", Map.of("INBOX", inbox));
+        Path file = config(RSPAMD_TRAINER);
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new String[] {"learn", "--config", file.toString(), "--account", "alice"},
+                new PrintWriter(out, true), new PrintWriter(err, true), cli().env(), true);
+
+        assertEquals(0, exit, err.toString());
+        assertEquals("", err.toString());
+        List<String> table = out.toString().lines().toList();
+        assertEquals(2, table.size(), out.toString());
+        assertTrue(table.get(0).matches("account +exit +outcome +scanned +spam +learnt +time +error"), table.get(0));
+        assertTrue(table.get(1).matches("alice +0 +ok +0 +0 +6 +\\d+\\.\\ds"), table.get(1));
+        assertEquals(TestMail.messageIds(SPAM), ids("learned_spam"));
+        assertEquals(idsOf(HAM, REPLY), ids("learned_ham"));
+        assertEquals(List.of(3L, 3L), learnt());
+        // INBOX was not scanned: a run now scores both of its messages.
+        IsbgCli.Run run = cli().run("run", "--config", file.toString(), "--verbose");
+        assertEquals(2, run.err().lines().filter(l -> l.startsWith("alice: INBOX uid ")).count(), run.toString());
+
+        IsbgCli.Run unknown = cli().run("learn", "--config", file.toString(), "--account", "carol");
+        assertEquals(ExitCode.BAD_ARGUMENTS.code(), unknown.exit(), unknown.toString());
+        assertEquals("begone: --account carol: " + file + " has no such account (it has alice)",
+                unknown.err().lines().findFirst().orElseThrow());
+    }
+
     /** A kill -9 once the plan to move learnt spam is journaled, and once Dovecot has moved it: the next run finishes. */
     @ParameterizedTest
     @ValueSource(strings = {"move.intent", "move.sent"})
