@@ -204,7 +204,8 @@ class RunCommand implements Callable<Integer> {
                     .expunge(true)
                     .build());
         }
-        return new AccountRun.Plan(learn, TrainingPlan.allowSenders(a), scan, new SpamPolicy(null), false, false, JOURNAL_RETENTION);
+        return new AccountRun.Plan(learn, TrainingPlan.allowSenders(a), TrainingPlan.fromMoves(a, folders.spam(), folders.trash()),
+                scan, new SpamPolicy(null), false, false, JOURNAL_RETENTION);
     }
 
     /**
@@ -228,8 +229,6 @@ class RunCommand implements Callable<Integer> {
         Housekeeping h = a.housekeeping();
         if (!h.retention().isEmpty()) keys.add("retention");
         if (!h.archive().isEmpty()) keys.add("archive");
-        Training t = a.training();
-        if (t.fromMoves()) keys.add("training.from-moves");
         return keys;
     }
 

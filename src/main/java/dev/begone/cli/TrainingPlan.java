@@ -5,6 +5,7 @@ import dev.begone.config.AccountConfig;
 import dev.begone.config.Training;
 import dev.begone.pipeline.AccountRun;
 import dev.begone.pipeline.AllowSenderSettings;
+import dev.begone.pipeline.FromMovesSettings;
 import dev.begone.pipeline.LearnSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,6 +107,23 @@ final class TrainingPlan {
     private static String returnTo(AccountConfig a) {
         List<String> scan = a.folders().scan();
         return a.training().allowSenderTo().orElse(scan.isEmpty() ? INBOX : scan.get(0));
+    }
+
+    /**
+     * Learning from the user's moves into and out of {@code spam}, when {@code from-moves:} asks for it: a filed spam
+     * moved to the trash was thrown away, and one moved into a training folder is training's business.
+     */
+    static FromMovesSettings fromMoves(AccountConfig a, String spam, String trash) {
+        if (!a.training().fromMoves()) return null;
+        Set<String> notHam = new LinkedHashSet<>(destinations(a));
+        if (trash != null) notHam.add(trash);
+        Training t = a.training();
+        notHam.addAll(t.learnSpam());
+        notHam.addAll(t.learnHam());
+        notHam.addAll(t.allowSender());
+        // A whitelisted message goes back where mail is read: found there, it was judged ham after all.
+        if (!t.allowSender().isEmpty()) notHam.remove(returnTo(a));
+        return new FromMovesSettings(spam, notHam, Set.copyOf(a.folders().scan()));
     }
 
     /** The folders training reads or fills: created when missing, as {@code config check} says. */

@@ -10,8 +10,8 @@ import java.util.Objects;
 
 /**
  * One account's run, whatever asked for it ({@code begone isbg}, {@code begone run}, the demo): finish what an
- * earlier run left unfinished, learn from each training folder, allow the senders of each whitelist folder, scan each
- * folder, then forget old journal entries.
+ * earlier run left unfinished, learn from each training folder, allow the senders of each whitelist folder, learn
+ * from the user's moves, scan each folder, then forget old journal entries.
  * The first failure ends the run: a connection lost or a classifier gone would fail every later step too.
  */
 public final class AccountRun {
@@ -22,14 +22,16 @@ public final class AccountRun {
      *
      * @param learn            training folders, learnt from in list order
      * @param allowSenders     whitelist folders, whose senders are allowed after learning
+     * @param fromMoves        learning from the user's own moves into and out of the spam folder; null: none
      * @param scan             folders scanned for spam, in list order
      * @param policy           what a verdict means for a scanned message
      * @param dryRun           leave unfinished actions of earlier runs alone (each flow's settings say dry run too)
      * @param plainExpunge     recovery may send a plain EXPUNGE to a server without UIDPLUS
      * @param journalRetention finished journal entries older than this are forgotten
      */
-    public record Plan(List<LearnSettings> learn, List<AllowSenderSettings> allowSenders, List<ScanSettings> scan,
-                       SpamPolicy policy, boolean dryRun, boolean plainExpunge, Duration journalRetention) {
+    public record Plan(List<LearnSettings> learn, List<AllowSenderSettings> allowSenders, FromMovesSettings fromMoves,
+                       List<ScanSettings> scan, SpamPolicy policy, boolean dryRun, boolean plainExpunge,
+                       Duration journalRetention) {
         public Plan {
             learn = List.copyOf(learn);
             allowSenders = List.copyOf(allowSenders);
@@ -38,15 +40,15 @@ public final class AccountRun {
             if (journalRetention.isNegative()) throw new IllegalArgumentException("journalRetention is negative");
         }
 
-        /** A plan without whitelist folders. */
+        /** A plan without whitelist folders and without learning from the user's moves. */
         public Plan(List<LearnSettings> learn, List<ScanSettings> scan, SpamPolicy policy, boolean dryRun,
                     boolean plainExpunge, Duration journalRetention) {
-            this(learn, List.of(), scan, policy, dryRun, plainExpunge, journalRetention);
+            this(learn, List.of(), null, scan, policy, dryRun, plainExpunge, journalRetention);
         }
 
-        /** The training part alone ({@code begone learn}): recovery, training folders and whitelist folders, no scan. */
+        /** The training part alone ({@code begone learn}): recovery, training and whitelist folders, moves; no scan. */
         public Plan trainingOnly() {
-            return new Plan(learn, allowSenders, List.of(), policy, dryRun, plainExpunge, journalRetention);
+            return new Plan(learn, allowSenders, fromMoves, List.of(), policy, dryRun, plainExpunge, journalRetention);
         }
     }
 
@@ -95,6 +97,8 @@ public final class AccountRun {
         }
         int allowed = 0;
         for (AllowSenderSettings a : plan.allowSenders()) allowed += new AllowSenderFlow(session, a).run();
+        // After training, whose folders may take messages out of the spam folder; before the scan files new spam there.
+        if (plan.fromMoves() != null) learnt.addAll(new FromMovesFlow(session, plan.fromMoves()).run());
         List<Scanned> scanned = new ArrayList<>();
         for (ScanSettings s : plan.scan()) {
             scanned.add(new Scanned(s.folder(), new ScanFlow(session, s, plan.policy()).run()));

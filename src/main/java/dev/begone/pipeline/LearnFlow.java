@@ -1,5 +1,6 @@
 package dev.begone.pipeline;
 
+import dev.begone.classify.ClassifierException;
 import dev.begone.classify.Label;
 import dev.begone.classify.LearnResult;
 import dev.begone.classify.MessageRejectedException;
@@ -164,9 +165,7 @@ public final class LearnFlow {
         Optional<Label> before = session.state().learnedAs(session.account(), digest, session.classifier().name());
         LearnResult result;
         try {
-            if (before.isEmpty()) result = session.classifier().learn(original, settings.label());
-            else if (before.get() != settings.label()) result = session.classifier().relearn(original, settings.label());
-            else result = LearnResult.ALREADY_KNOWN;
+            result = teach(session, original, settings.label(), before);
         } catch (MessageRejectedException e) {
             return new Fate.Refused(m, headline, new FailedMessages.Failure(m, e));
         } catch (RuntimeException e) {
@@ -175,6 +174,16 @@ public final class LearnFlow {
         }
         session.listener().learned(folder, m.uid(), settings.label(), result);
         return new Fate.Learnt(m, headline, digest, result, before);
+    }
+
+    /**
+     * Teaches {@code label} unless the state says the classifier holds it already ({@code before}); a message taught
+     * the other label before is relearnt, so that the old lesson is taken back.
+     */
+    static LearnResult teach(Session session, byte[] original, Label label, Optional<Label> before) throws ClassifierException {
+        if (before.isEmpty()) return session.classifier().learn(original, label);
+        if (before.get() != label) return session.classifier().relearn(original, label);
+        return LearnResult.ALREADY_KNOWN;
     }
 
     /** The log line's outcome of a message, once every action on it is confirmed. */

@@ -103,14 +103,19 @@ public final class StateStore implements AutoCloseable {
               account TEXT NOT NULL, folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, uid INTEGER NOT NULL,
               fingerprint TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL, updated INTEGER NOT NULL,
               PRIMARY KEY (account, folder, uid_validity, uid)) WITHOUT ROWID"""),
-        // Schema 4: senders allowed from whitelist folders, one row per (account, lower-cased address); and the journal
-        // takes the allow-sender purpose. SQLite cannot alter a CHECK, so journal_entry is rebuilt as SQLite's manual
+        // Schema 4: senders allowed from whitelist folders, one row per (account, lower-cased address); what was last
+        // seen of each account's spam folder, to learn from the user's own moves; and the journal takes the
+        // allow-sender purpose. SQLite cannot alter a CHECK, so journal_entry is rebuilt as SQLite's manual
         // says (create, copy, drop, rename); journal_message names it by name and is left as it is.
         List.of(
             """
             CREATE TABLE allowed_sender (
               account TEXT NOT NULL, address TEXT NOT NULL, added INTEGER NOT NULL,
               PRIMARY KEY (account, address)) WITHOUT ROWID""",
+            """
+            CREATE TABLE spam_watch (
+              account TEXT NOT NULL, folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, uid_next INTEGER NOT NULL,
+              present TEXT NOT NULL, PRIMARY KEY (account, folder)) WITHOUT ROWID""",
             """
             CREATE TABLE journal_entry_4 (
               id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, plan INTEGER NOT NULL,
@@ -366,6 +371,45 @@ public final class StateStore implements AutoCloseable {
         });
     }
 
+    // ---- the spam folder, watched for the user's own moves
+
+    /** What was seen of {@code folder} when it was last watched, if it ever was. */
+    public Optional<SpamWatch> spamWatch(String account, String folder) throws StateException {
+        JournalEntry.requireText(account, "account");
+        return inTransaction("read the spam folder's watch", () -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT uid_validity, uid_next, present FROM spam_watch WHERE account = ? AND folder = ?")) {
+                select.setString(1, account);
+                select.setString(2, folder);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(new SpamWatch(row.getLong(1), row.getLong(2), UidSet.parse(row.getString(3))))
+                            : Optional.<SpamWatch>empty();
+                }
+            }
+        });
+    }
+
+    /** Records what was seen of {@code folder} now, replacing what was seen before. */
+    public void watchSpam(String account, String folder, SpamWatch seen) throws StateException {
+        JournalEntry.requireText(account, "account");
+        Objects.requireNonNull(seen, "seen");
+        inTransaction("record the spam folder's watch", () -> {
+            try (PreparedStatement upsert = connection.prepareStatement(
+                    """
+                    INSERT INTO spam_watch (account, folder, uid_validity, uid_next, present) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (account, folder) DO UPDATE SET uid_validity = excluded.uid_validity,
+                      uid_next = excluded.uid_next, present = excluded.present""")) {
+                upsert.setString(1, account);
+                upsert.setString(2, folder);
+                upsert.setLong(3, seen.uidValidity());
+                upsert.setLong(4, seen.uidNext());
+                upsert.setString(5, seen.present().toString());
+                upsert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     // ---- messages a classifier failed on
 
     /**
@@ -475,7 +519,7 @@ public final class StateStore implements AutoCloseable {
         if (from.equals(to)) return false;
         return inTransaction("rename account " + from, () -> {
             int moved = 0;
-            for (String table : List.of("scanned", "learned", "journal_entry", "message_failure", "allowed_sender")) {
+            for (String table : List.of("scanned", "learned", "journal_entry", "message_failure", "allowed_sender", "spam_watch")) {
                 try (PreparedStatement update =
                         connection.prepareStatement("UPDATE OR IGNORE " + table + " SET account = ? WHERE account = ?")) {
                     update.setString(1, to);
@@ -723,6 +767,63 @@ public final class StateStore implements AutoCloseable {
                         while (rows.next()) {
                             out.computeIfAbsent(fingerprint, f -> new ArrayList<>()).add(
                                     new FiledCopy(target, rows.getLong(1), rows.getLong(2), rows.getString(3), rows.getString(4)));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Which of {@code copyFingerprints} the journal says begone put into {@code target} itself (as a copy, a move or an
+     * upload, finished or not): a message there with another fingerprint came from someone else.
+     */
+    public Set<String> filedThere(String account, String target, Set<String> copyFingerprints) throws StateException {
+        JournalEntry.requireText(account, "account");
+        return inTransaction("read what was filed", () -> {
+            Set<String> out = new TreeSet<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    """
+                    SELECT 1 FROM journal_message m JOIN journal_entry e ON e.id = m.entry
+                    WHERE e.account = ? AND e.target = ? AND m.copy_fingerprint = ? LIMIT 1""")) {
+                for (String fingerprint : copyFingerprints) {
+                    select.setString(1, account);
+                    select.setString(2, target);
+                    select.setString(3, fingerprint);
+                    try (ResultSet row = select.executeQuery()) {
+                        if (row.next()) out.add(fingerprint);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The copies completed entries put into {@code target} under {@code targetUidValidity} whose UIDs the server gave
+     * and are among {@code destUids}: what begone filed there of the messages that have since left.
+     */
+    public List<FiledCopy> filedCopiesAt(String account, String target, long targetUidValidity, UidSet destUids)
+            throws StateException {
+        JournalEntry.requireText(account, "account");
+        if (destUids.isEmpty()) return List.of();
+        return inTransaction("read filed copies by UID", () -> {
+            List<FiledCopy> out = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    """
+                    SELECT m.dest_uid, m.copy_fingerprint, m.message_id
+                    FROM journal_message m JOIN journal_entry e ON e.id = m.entry
+                    WHERE e.account = ? AND e.target = ? AND e.target_uid_validity = ? AND e.step = 'DONE'
+                    AND e.kind IN ('COPY', 'APPEND', 'MOVE') AND m.dest_uid IS NOT NULL AND m.copy_fingerprint IS NOT NULL
+                    ORDER BY m.dest_uid""")) {
+                select.setString(1, account);
+                select.setString(2, target);
+                select.setLong(3, targetUidValidity);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        if (destUids.contains(rows.getLong(1))) {
+                            out.add(new FiledCopy(target, targetUidValidity, rows.getLong(1), rows.getString(2), rows.getString(3)));
                         }
                     }
                 }

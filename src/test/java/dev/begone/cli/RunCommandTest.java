@@ -27,7 +27,7 @@ class RunCommandTest {
         assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
         assertEquals(List.of(
                 "begone: alice: rules, rules-file, tagged-addresses, no-spam-check, levels, unsure, allow, deny, duplicates, "
-                        + "retention, archive, training.from-moves: this version of "
+                        + "retention, archive: this version of "
                         + "begone does not apply these keys yet; remove them to run this account",
                 "begone: bob: duplicates: this version of begone does not apply this key yet; remove it to run this account"),
                 run.err().lines().toList());

@@ -60,6 +60,12 @@ class TrainingWithSpamdOnDovecotTest {
     }
 
     Path config(String user) throws Exception {
+        return config(user, """
+                { learn-spam: [report_spam], learn-ham: [report_ham], after: { spam: learned_spam, ham: learned_ham },
+                                    errors: learn_errors }""");
+    }
+
+    Path config(String user, String training) throws Exception {
         Path file = home.resolve("config.yaml");
         Files.writeString(file, """
                 accounts:
@@ -68,12 +74,8 @@ class TrainingWithSpamdOnDovecotTest {
                     spamd: 127.0.0.1:%2$d
                     imap: { host: 127.0.0.1, port: %3$d, tls: implicit, ca: %4$s, user: %1$s, password: { env: PW } }
                     folders: { scan: [INBOX], spam: Junk }
-                    training:
-                      learn-spam: [report_spam]
-                      learn-ham: [report_ham]
-                      after: { spam: learned_spam, ham: learned_ham }
-                      errors: learn_errors
-                """.formatted(user, spamd.port(), dovecot.imapsPort(), dovecot.certPem()));
+                    training: %5$s
+                """.formatted(user, spamd.port(), dovecot.imapsPort(), dovecot.certPem(), training));
         return file;
     }
 
@@ -146,5 +148,50 @@ class TrainingWithSpamdOnDovecotTest {
         assertArrayEquals(plus(before, 1, 0), spamd.learns());
 
         assertEquals(new IsbgCli.Run(0, "", ""), cli("bob").run("run", "--config", file.toString()));
+    }
+
+    /**
+     * The issue's "user moves" test: acting as a mail client, the test moves a spam begone filed back to INBOX and an
+     * inbox message into the spam folder; the next run teaches spamd one ham and one spam, and leaves both where the
+     * user put them.
+     */
+    @Test
+    void theUsersOwnMovesIntoAndOutOfTheSpamFolderTeachSpamdOneSpamAndOneHamAndStayAsTheUserMadeThem() throws Exception {
+        List<byte[]> spam = TestMail.spams(300, 2);
+        List<byte[]> ham = TestMail.hams(300, 2);
+        List<byte[]> inbox = new ArrayList<>(ham);
+        inbox.addAll(spam);
+        byte[] before = TestMail.pitch(300);
+        dovecot.replace("alice", Map.of("INBOX", inbox, "Junk", List.of(before), "Trash", List.of()));
+        Path file = config("alice", "{ from-moves: true }");
+        long[] start = spamd.learns();
+
+        assertEquals(new IsbgCli.Run(0, "", ""), cli("alice").run("run", "--config", file.toString()));
+        // What was in the spam folder before begone watched it teaches nothing.
+        assertArrayEquals(start, spamd.learns());
+        List<byte[]> junk = new ArrayList<>(spam);
+        junk.add(before);
+        assertEquals(TestMail.messageIds(junk), ids("alice", "Junk"));
+
+        String movedOut = TestMail.messageId(spam.get(0));
+        String movedIn = TestMail.messageId(ham.get(0));
+        Mailbox.move(settings("alice"), "Junk", movedOut, "INBOX");
+        Mailbox.move(settings("alice"), "INBOX", movedIn, "Junk");
+        IsbgCli.Run run = cli("alice").run("run", "--config", file.toString(), "--verbose");
+
+        assertEquals(0, run.exit(), run.toString());
+        assertArrayEquals(plus(start, 1, 1), spamd.learns(), run.toString());
+        assertEquals(List.of(
+                "alice: Junk uid 4: From alice@example.org, Message-ID " + movedIn + ", Subject \"Re: plans number 300\": "
+                        + "moved into Junk by the user: learnt as spam",
+                "alice: INBOX uid 5: From winner300@lottery.example, Message-ID " + movedOut + ", Subject \"You won prize "
+                        + "300\": moved out of Junk by the user: learnt as ham"),
+                run.err().lines().filter(l -> l.contains("by the user")).toList(), run.toString());
+        // The spam the user took back stays in INBOX: the scan does not file it again.
+        assertEquals(TestMail.messageIds(List.of(ham.get(1), spam.get(0))), ids("alice", "INBOX"));
+        assertEquals(TestMail.messageIds(List.of(before, spam.get(1), ham.get(0))), ids("alice", "Junk"));
+
+        assertEquals(new IsbgCli.Run(0, "", ""), cli("alice").run("run", "--config", file.toString()));
+        assertArrayEquals(plus(start, 1, 1), spamd.learns());
     }
 }
