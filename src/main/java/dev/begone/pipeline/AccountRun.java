@@ -62,9 +62,8 @@ public final class AccountRun {
      * What the run did, per folder in plan order.
      *
      * @param recovered actions of an earlier run completed first
-     * @param allowed   senders newly allowed from whitelist folders
      */
-    public record Result(int recovered, List<Learnt> learnt, int allowed, List<Scanned> scanned) {
+    public record Result(int recovered, List<Learnt> learnt, List<Scanned> scanned) {
         public Result {
             learnt = List.copyOf(learnt);
             scanned = List.copyOf(scanned);
@@ -95,8 +94,7 @@ public final class AccountRun {
         for (LearnSettings l : plan.learn()) {
             learnt.add(new Learnt(l.folder(), l.label(), new LearnFlow(session, l).run()));
         }
-        int allowed = 0;
-        for (AllowSenderSettings a : plan.allowSenders()) allowed += new AllowSenderFlow(session, a).run();
+        for (AllowSenderSettings a : plan.allowSenders()) new AllowSenderFlow(session, a).run();
         // After training, whose folders may take messages out of the spam folder; before the scan files new spam there.
         if (plan.fromMoves() != null) learnt.addAll(new FromMovesFlow(session, plan.fromMoves()).run());
         List<Scanned> scanned = new ArrayList<>();
@@ -105,6 +103,6 @@ public final class AccountRun {
         }
         // Finished actions stay in the journal for a while (to see what was done), not forever.
         session.state().pruneJournal(session.account(), plan.journalRetention());
-        return new Result(recovered, learnt, allowed, scanned);
+        return new Result(recovered, learnt, scanned);
     }
 }

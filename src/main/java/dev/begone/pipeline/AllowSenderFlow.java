@@ -29,9 +29,7 @@ public final class AllowSenderFlow {
         this.runner = new ActionRunner(session, false);
     }
 
-    /** Returns how many senders joined the allow-list. */
-    public int run() throws IOException {
-        int allowed = 0;
+    public void run() throws IOException {
         try (OpenFolder folder = session.store().open(settings.folder(), false)) {
             String key = Purpose.ALLOW_SENDER.scannedKey(folder.name());
             UidSet seen = session.state().scanned(session.account(), key, folder.uidValidity());
@@ -62,7 +60,7 @@ public final class AllowSenderFlow {
                     byte[] original = SpamAssassinReports.unwrap(m.raw());
                     Headline headline = Headline.of(original);
                     Optional<String> sender = SenderAddress.of(original);
-                    if (sender.isPresent() && session.state().allowSender(session.account(), sender.get())) allowed++;
+                    if (sender.isPresent()) session.state().allowSender(session.account(), sender.get());
                     String outcome = sender.map(s -> "sender " + s + " allowed").orElse("no sender address to allow")
                             + ", moved to " + settings.returnTo();
                     lines.put(m.uid(), new TrainingOutcome(folder.name(), m.uid(), headline, outcome, sender.isEmpty()));
@@ -74,6 +72,5 @@ public final class AllowSenderFlow {
                 for (FetchedMessage m : messages) session.listener().trainingOutcome(lines.get(m.uid()));
             }
         }
-        return allowed;
     }
 }
