@@ -11,6 +11,7 @@ import dev.begone.imap.TlsMode;
 import dev.begone.state.StatePaths;
 import dev.begone.state.StateStore;
 import dev.begone.testing.Dovecot;
+import dev.begone.testing.DovecotPerClass;
 import dev.begone.testing.Mailbox;
 import dev.begone.testing.TestMail;
 import java.io.PrintWriter;
@@ -24,11 +25,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,23 +44,13 @@ class TrainingOnDovecotTest {
     private static final List<byte[]> HAM = TestMail.hams(0, 2);
     private static final List<byte[]> REPLY = TestMail.hams(2, 1);
 
-    @TempDir
-    static Path mailDir;
+    @RegisterExtension
+    static final DovecotPerClass server = new DovecotPerClass();
 
-    static Dovecot dovecot;
+    final Dovecot dovecot = server.get();
 
     @TempDir
     Path home;
-
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = Dovecot.start(mailDir);
-    }
-
-    @AfterAll
-    static void stopDovecot() throws Exception {
-        if (dovecot != null) dovecot.close();
-    }
 
     /** Each test starts from an account holding only an empty INBOX, Junk and Trash. */
     @BeforeEach

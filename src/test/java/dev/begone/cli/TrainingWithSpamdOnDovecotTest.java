@@ -8,6 +8,7 @@ import dev.begone.imap.FetchedMessage;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.TlsMode;
 import dev.begone.testing.Dovecot;
+import dev.begone.testing.DovecotPerClass;
 import dev.begone.testing.Mailbox;
 import dev.begone.testing.SpamdPerClass;
 import dev.begone.testing.TestMail;
@@ -19,8 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,23 +36,13 @@ class TrainingWithSpamdOnDovecotTest {
     @RegisterExtension
     static final SpamdPerClass spamd = new SpamdPerClass();
 
-    @TempDir
-    static Path mailDir;
+    @RegisterExtension
+    static final DovecotPerClass server = new DovecotPerClass();
 
-    static Dovecot dovecot;
+    final Dovecot dovecot = server.get();
 
     @TempDir
     Path home;
-
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = Dovecot.start(mailDir);
-    }
-
-    @AfterAll
-    static void stopDovecot() throws Exception {
-        if (dovecot != null) dovecot.close();
-    }
 
     ImapSettings settings(String user) {
         return dovecot.settings(user, TlsMode.IMPLICIT);
