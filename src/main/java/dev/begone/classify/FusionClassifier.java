@@ -91,6 +91,16 @@ public final class FusionClassifier implements Classifier {
      */
     @Override
     public LearnResult learn(byte[] message, Label label) throws ClassifierException {
+        return teach(message, label, false);
+    }
+
+    /** As {@link #learn}, but each member takes its earlier lesson in the other class back. */
+    @Override
+    public LearnResult relearn(byte[] message, Label label) throws ClassifierException {
+        return teach(message, label, true);
+    }
+
+    private LearnResult teach(byte[] message, Label label, boolean correction) throws ClassifierException {
         Scored last = lastScored.get();
         Verdict[] verdicts;
         if (last != null && last.message() == message && last.hash() == java.util.Arrays.hashCode(message)) {
@@ -112,7 +122,7 @@ public final class FusionClassifier implements Classifier {
         }
         boolean learned = false;
         for (Classifier member : members) {
-            learned |= member.learn(message, label) == LearnResult.LEARNED;
+            learned |= (correction ? member.relearn(message, label) : member.learn(message, label)) == LearnResult.LEARNED;
         }
         return learned ? LearnResult.LEARNED : LearnResult.ALREADY_KNOWN;
     }

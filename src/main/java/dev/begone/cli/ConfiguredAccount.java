@@ -45,8 +45,6 @@ final class ConfiguredAccount implements AutoCloseable {
      * {@code @}) can look like it, since account names hold no colon.
      */
     static final String STATE_KEY_PREFIX = "config:";
-    /** What --flag and --learnthenflag set in isbg; {@code after: flag} sets the same. */
-    private static final String FLAGGED = "\\Flagged";
     /** A lock file isbg left without an OS lock counts as held this long, as isbg's default --lockfilegrace. */
     private static final Duration LOCK_GRACE = Duration.ofMinutes(240);
     private static final Duration JOURNAL_RETENTION = Duration.ofDays(30);
@@ -86,6 +84,7 @@ final class ConfiguredAccount implements AutoCloseable {
                 throw ExitException.badArguments("training folder " + f + " is also scanned: a training folder must be a folder of its own");
             }
         }
+        TrainingPlan.check(a);
         ImapSettings imap = AccountWiring.imapSettings(a.imap(), AccountWiring.password(a.imap().password(), env, a.name()))
                 .toBuilder().maxLiteralBytes(AccountWiring.maxLiteralBytes(a.limits().maxSize())).build();
         StatePaths paths = StatePaths.defaults(env);
@@ -136,7 +135,7 @@ final class ConfiguredAccount implements AutoCloseable {
             }
             AccountRun.Plan plan = narrow.apply(plan(account, folders));
             // Training folders and the folders learnt mail moves to are created when first used, as config check says.
-            for (String f : foldersToCreate(plan)) if (!store.exists(f)) store.create(f);
+            for (String f : TrainingPlan.foldersToCreate(plan)) if (!store.exists(f)) store.create(f);
             return AccountRun.run(new Session(store, state, stateKey(account.name()), classifier, pool, listener, stop), plan);
         }
     }
@@ -171,12 +170,7 @@ final class ConfiguredAccount implements AutoCloseable {
 
     /** The account's configuration as a plan: learn from each training folder, then move each scanned folder's spam out. */
     private static AccountRun.Plan plan(AccountConfig a, AccountWiring.ServerFolders folders) {
-        Training t = a.training();
-        LearnSettings.After spamAfter = after(t.after(), Label.SPAM, folders.trash());
-        LearnSettings.After hamAfter = after(t.after(), Label.HAM, folders.trash());
-        List<LearnSettings> learn = new ArrayList<>();
-        for (String f : t.learnSpam()) learn.add(learnSettings(a, f, Label.SPAM, spamAfter));
-        for (String f : t.learnHam()) learn.add(learnSettings(a, f, Label.HAM, hamAfter));
+        List<LearnSettings> learn = TrainingPlan.learn(a, folders.trash());
         List<ScanSettings> scan = new ArrayList<>();
         for (String f : a.folders().scan()) {
             // Filed spam is moved: copied, then removed from the scanned folder once the copy is confirmed.
@@ -188,31 +182,8 @@ final class ConfiguredAccount implements AutoCloseable {
                     .expunge(true)
                     .build());
         }
-        return new AccountRun.Plan(learn, scan, new SpamPolicy(null), false, false, JOURNAL_RETENTION);
-    }
-
-    private static LearnSettings learnSettings(AccountConfig a, String folder, Label label, LearnSettings.After after) {
-        return LearnSettings.builder(folder, label).after(after).expunge(true).partialRun(a.limits().partialRun()).build();
-    }
-
-    /** {@code after: delete} moves to the account's trash folder, where the user can still take the message back. */
-    private static LearnSettings.After after(Training.After after, Label label, String trash) {
-        return switch (after) {
-            case Training.After.Stay s -> new LearnSettings.After.Stay();
-            case Training.After.Move m -> (label == Label.SPAM ? m.spam() : m.ham())
-                    .<LearnSettings.After>map(LearnSettings.After.Move::new).orElse(new LearnSettings.After.Stay());
-            case Training.After.Delete d -> new LearnSettings.After.Move(trash);
-            case Training.After.Flag f -> new LearnSettings.After.Flag(Set.of(FLAGGED));
-        };
-    }
-
-    private static Set<String> foldersToCreate(AccountRun.Plan plan) {
-        Set<String> folders = new LinkedHashSet<>();
-        for (LearnSettings l : plan.learn()) {
-            folders.add(l.folder());
-            if (l.after() instanceof LearnSettings.After.Move m) folders.add(m.folder());
-        }
-        return folders;
+        return new AccountRun.Plan(learn, TrainingPlan.allowSenders(a), TrainingPlan.fromMoves(a, folders.spam(), folders.trash()),
+                scan, new SpamPolicy(null), false, false, JOURNAL_RETENTION);
     }
 
     /**
@@ -236,10 +207,6 @@ final class ConfiguredAccount implements AutoCloseable {
         Housekeeping h = a.housekeeping();
         if (!h.retention().isEmpty()) keys.add("retention");
         if (!h.archive().isEmpty()) keys.add("archive");
-        Training t = a.training();
-        if (!t.allowSender().isEmpty()) keys.add("training.allow-sender");
-        if (t.errors().isPresent()) keys.add("training.errors");
-        if (t.fromMoves()) keys.add("training.from-moves");
         return keys;
     }
 

@@ -6,6 +6,7 @@ import dev.begone.config.Configuration;
 import dev.begone.config.ConfigException;
 import dev.begone.imap.MailStoreException;
 import dev.begone.pipeline.AccountRun;
+import dev.begone.pipeline.LearnFlow;
 import dev.begone.pipeline.StopSignal;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,9 +34,11 @@ import picocli.CommandLine.Spec;
                 + "its scanned folders.",
             "Prints a table of the accounts on a terminal, elsewhere only when an account failed or had a warning. "
                 + "Exit code: the worst account's (isbg's codes)."})
-final class RunCommand implements Callable<Integer> {
+class RunCommand implements Callable<Integer> {
     private final Map<String, String> env;
     private final boolean terminal;
+    /** The part of each account's plan this command runs: all of it for {@code run}. */
+    private final UnaryOperator<AccountRun.Plan> part;
 
     @Spec
     CommandSpec spec;
@@ -50,8 +54,13 @@ final class RunCommand implements Callable<Integer> {
 
     /** @param terminal whether standard output is a terminal, where the table is always shown */
     RunCommand(Map<String, String> env, boolean terminal) {
+        this(env, terminal, UnaryOperator.identity());
+    }
+
+    RunCommand(Map<String, String> env, boolean terminal, UnaryOperator<AccountRun.Plan> part) {
         this.env = env;
         this.terminal = terminal;
+        this.part = part;
     }
 
     /** One account's line of the closing table; {@code result} is null when the account failed. */
@@ -79,7 +88,10 @@ final class RunCommand implements Callable<Integer> {
         try {
             AccountRun.Result result = process(a, c, listener);
             for (AccountRun.Learnt l : result.learnt()) {
-                listener.classifierFailures(l.label().lowerName() + "s of " + l.folder() + " not learned", l.stats().skipped(), l.stats().failed());
+                String givenUp = a.training().errors().map(e -> "given up and moved to " + e)
+                        .orElse("given up after " + LearnFlow.MAX_ATTEMPTS + " attempts and left where they are");
+                listener.classifierFailures(l.label().lowerName() + "s of " + l.folder() + " not learned", l.stats().skipped(),
+                        l.stats().failed(), givenUp);
             }
             for (AccountRun.Scanned s : result.scanned()) {
                 listener.classifierFailures("messages of " + s.folder() + " not scored", s.result().skipped(), s.result().failed());
@@ -102,7 +114,7 @@ final class RunCommand implements Callable<Integer> {
             throws IOException, ClassifierException {
         try (ConfiguredAccount account = ConfiguredAccount.open(a, c, env, classifier -> classifier)) {
             account.lockWarning().ifPresent(w -> listener.warning("warning: " + w));
-            return account.run(plan -> plan, listener, StopSignal.NEVER);
+            return account.run(part, listener, StopSignal.NEVER);
         }
     }
 

@@ -1,11 +1,11 @@
 package dev.begone.cli;
 
-import dev.begone.classify.Label;
-import dev.begone.classify.LearnResult;
 import dev.begone.classify.Verdict;
 import dev.begone.imap.UidSet;
 import dev.begone.pipeline.LearnFlow;
 import dev.begone.pipeline.PipelineListener;
+import dev.begone.pipeline.TrainingOutcome;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -74,9 +74,19 @@ final class Verbose implements PipelineListener {
         err.println("begone: " + who + folder + " uid " + uid + " skipped: " + reason);
     }
 
+    /** The one line of a training message: with --verbose, or always when it is something to act on. */
     @Override
-    public synchronized void learned(String folder, long uid, Label label, LearnResult result) {
-        if (perMessage) err.println(who + folder + " uid " + uid + ": " + label.lowerName() + " " + result.name().toLowerCase(java.util.Locale.ROOT));
+    public synchronized void trainingOutcome(TrainingOutcome o) {
+        if (o.warning()) {
+            warnings++;
+            err.println("begone: " + who + line(o));
+        } else if (perMessage) {
+            err.println(who + line(o));
+        }
+    }
+
+    private static String line(TrainingOutcome o) {
+        return o.folder() + " uid " + o.uid() + ": " + o.headline() + ": " + o.outcome();
     }
 
     @Override
@@ -97,11 +107,15 @@ final class Verbose implements PipelineListener {
 
     /** Said only when there were failures, so that isbg's statistics lines stay as they were otherwise. */
     synchronized void classifierFailures(String what, int retried, int givenUp) {
+        classifierFailures(what, retried, givenUp, "given up after " + LearnFlow.MAX_ATTEMPTS + " attempts and left where they are");
+    }
+
+    /** @param givenUpFate what became of the messages given up on, e.g. {@code given up and moved to learn_errors} */
+    synchronized void classifierFailures(String what, int retried, int givenUp, String givenUpFate) {
         if (retried + givenUp == 0) return;
         warnings++;
         err.println((who.isEmpty() ? "" : "begone: " + who) + (retried + givenUp) + " " + what + " because the classifier failed on them: " + retried
-                + " to be tried again next run, " + givenUp + " given up after " + LearnFlow.MAX_ATTEMPTS
-                + " attempts and left where they are");
+                + " to be tried again next run, " + givenUp + " " + givenUpFate);
     }
 
     @Override

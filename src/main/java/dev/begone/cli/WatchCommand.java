@@ -134,15 +134,12 @@ final class WatchCommand implements Callable<Integer> {
     private record Cycles(ConfiguredAccount account, PipelineListener listener) implements AccountWork {
         @Override
         public void scan(Set<String> folders, StopSignal stop) throws IOException {
-            account.run(plan -> new AccountRun.Plan(List.of(),
-                    plan.scan().stream().filter(s -> folders.contains(s.folder())).toList(),
-                    plan.policy(), plan.dryRun(), plan.plainExpunge(), plan.journalRetention()), listener, stop);
+            account.run(plan -> plan.scanOnly(folders), listener, stop);
         }
 
         @Override
         public void periodic(StopSignal stop) throws IOException {
-            account.run(plan -> new AccountRun.Plan(plan.learn(), List.<ScanSettings>of(), plan.policy(), plan.dryRun(),
-                    plan.plainExpunge(), plan.journalRetention()), listener, stop);
+            account.run(AccountRun.Plan::trainingOnly, listener, stop);
         }
     }
 

@@ -29,6 +29,12 @@ public interface PipelineListener {
     default void filed(String folder, String action, long messages, String target) {}
 
     /**
+     * What became of one message of a training folder, once every action on it is confirmed: the one line the log
+     * gives each message. A refused message also gets its {@link #skipped} line, which carries the attempts.
+     */
+    default void trainingOutcome(TrainingOutcome outcome) {}
+
+    /**
      * A journaled action reached a step; crash tests halt the JVM at a named one. The names are stable:
      * <ul>
      *   <li>{@code "<op>.intent"} for each action of a plan, in plan order, once the whole plan is journaled (one
@@ -81,6 +87,11 @@ public interface PipelineListener {
             @Override
             public void filed(String folder, String action, long messages, String target) {
                 copy.forEach(l -> l.filed(folder, action, messages, target));
+            }
+
+            @Override
+            public void trainingOutcome(TrainingOutcome outcome) {
+                copy.forEach(l -> l.trainingOutcome(outcome));
             }
 
             @Override

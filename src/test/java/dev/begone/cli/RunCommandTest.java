@@ -27,7 +27,7 @@ class RunCommandTest {
         assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
         assertEquals(List.of(
                 "begone: alice: rules, rules-file, tagged-addresses, no-spam-check, levels, unsure, allow, deny, duplicates, "
-                        + "retention, archive, training.allow-sender, training.errors, training.from-moves: this version of "
+                        + "retention, archive: this version of "
                         + "begone does not apply these keys yet; remove them to run this account",
                 "begone: bob: duplicates: this version of begone does not apply this key yet; remove it to run this account"),
                 run.err().lines().toList());
@@ -53,19 +53,34 @@ class RunCommandTest {
     }
 
     @Test
-    void aTrainingFolderThatIsAlsoScannedFailsItsAccount() throws Exception {
+    void trainingFoldersThatWouldGoRoundInCirclesFailTheirAccountBeforeItConnects() throws Exception {
         Path file = home.resolve("config.yaml");
         Files.writeString(file, """
                 accounts:
-                  - name: alice
-                    imap: { host: 127.0.0.1, user: alice, password: { env: PW } }
+                  - name: scanned
+                    imap: { host: 127.0.0.1, user: dave, password: { env: PW } }
                     training: { learn-ham: [INBOX] }
+                  - name: twice
+                    imap: { host: 127.0.0.1, user: alice, password: { env: PW } }
+                    training: { learn-spam: [report], allow-sender: [report] }
+                  - name: loop
+                    imap: { host: 127.0.0.1, user: bob, password: { env: PW } }
+                    training: { learn-spam: [report_spam], learn-ham: [report_ham], after: { spam: report_ham } }
+                  - name: back
+                    imap: { host: 127.0.0.1, user: carol, password: { env: PW } }
+                    training: { allow-sender: [whitelist], allow-sender-to: whitelist }
                 """);
 
         IsbgCli.Run run = new IsbgCli(home).run("run", "--config", file.toString());
 
         assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
-        assertEquals(List.of("begone: alice: training folder INBOX is also scanned: a training folder must be a folder of its own"),
+        assertEquals(List.of(
+                "begone: scanned: training folder INBOX is also scanned: a training folder must be a folder of its own",
+                "begone: twice: training folder report is listed under both learn-spam and allow-sender",
+                "begone: loop: learn-ham folder report_ham is also where training moves messages to: they would be handled "
+                        + "again on every run",
+                "begone: back: allow-sender folder whitelist is also where training moves messages to: they would be handled "
+                        + "again on every run"),
                 run.err().lines().toList());
     }
 }

@@ -27,6 +27,12 @@ public final class SpamdPerClass implements BeforeAllCallback, AfterAllCallback 
         return spamd.port();
     }
 
+    /** What spamd's Bayes has learned: {spam, ham} (see {@link Spamd#learns()}). */
+    public long[] learns() throws java.io.IOException, InterruptedException {
+        if (spamd == null) throw new IllegalStateException("spamd is not running");
+        return spamd.learns();
+    }
+
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         try {

@@ -189,6 +189,26 @@ public final class BuiltinClassifier implements Classifier {
         return LearnResult.LEARNED;
     }
 
+    /**
+     * Takes back the naive Bayes counts the earlier lesson in the other class added (the message's features and the
+     * class total), then learns {@code label}. The regression has no exact inverse of a step; its update towards the
+     * new label, from a margin that still carries the old lesson, is larger the surer the old lesson made it.
+     */
+    @Override
+    public LearnResult relearn(byte[] message, Label label) {
+        int[] idx = featuresOf(message);
+        int column = label == Label.SPAM ? 1 : 0;
+        synchronized (lock) {
+            for (int i : idx) {
+                int c = 2 * i + column;
+                if (counts[c] > 0) counts[c]--;
+            }
+            if (label == Label.SPAM && hamLearned > 0) hamLearned--;
+            else if (label == Label.HAM && spamLearned > 0) spamLearned--;
+        }
+        return learn(message, label);
+    }
+
     /** Bytes the weights, AdaGrad sums and counts take in memory: fixed by the options' hash bits, not by use. */
     public long memoryBytes() {
         return 4L * model.length + 4L * counts.length;
