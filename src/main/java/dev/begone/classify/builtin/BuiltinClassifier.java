@@ -25,8 +25,12 @@ import java.util.Objects;
 public final class BuiltinClassifier implements Classifier {
     /** Margins beyond this add no information and would overflow a probability to exactly 0 or 1. */
     private static final double MAX_LOG_ODDS = 30;
-    /** Bounds the first step of a never-seen feature to rate / 0.1. */
-    private static final double ADAGRAD_EPSILON = 0.01;
+    /**
+     * Bounds the first step of a never-seen feature to rate / 0.03: a new feature moves nearly a full step at once.
+     * Against 0.01, over the date order and five shuffles: mean 1-ROCA% 0.071 against 0.074, sm%@hm0.1% 7.3
+     * against 7.8, spam left unsure 12.1 % against 13.5 %; over eight further shuffles 0.077 against 0.082.
+     */
+    private static final double ADAGRAD_EPSILON = 0.001;
     /**
      * How much the naive Bayes average counts against the regression. With learning rate 0.03, over the date order
      * and five shuffles, 5 against 3: mean 1-ROCA% 0.095 against 0.092 but sm%@hm0.1% mean 7.7 against 7.9 and
@@ -37,7 +41,8 @@ public final class BuiltinClassifier implements Classifier {
     private static final double NB_SMOOTHING = 0.5;
     /**
      * Bounds what naive Bayes adds to the margin: on separable mail its average grows without limit and would
-     * pin every score to 0 or 1; 2..6 cost little by date.
+     * pin every score to 0 or 1; 2..6 cost little by date. 3 ranked slightly better (mean 1-ROCA% 0.068 against
+     * 0.071) but left more spam unsure (13.1 % against 12.1 %).
      */
     private static final double NB_CAP = 4;
     /**
