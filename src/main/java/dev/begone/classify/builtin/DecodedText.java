@@ -99,6 +99,29 @@ final class DecodedText {
             return n >= out.length;
         }
 
+        /**
+         * Puts the bytes from {@code from} to {@code end} as {@link #put} would, in one copy when that is the same:
+         * in headers, and in a body line with no {@code <} outside an element being left out. The line's newline
+         * follows, so the bytes before it can end no marker after it. Copying byte by byte was a third of the cost
+         * of extracting a message's features.
+         */
+        void putLine(byte[] m, int from, int end) {
+            if (!body || (skipUntil == null && !contains(m, from, end, (byte) '<'))) {
+                int length = Math.min(end - from, out.length - n);
+                System.arraycopy(m, from, out, n, length);
+                n += length;
+            } else {
+                for (int k = from; k < end && !full(); k++) put(m[k]);
+            }
+        }
+
+        private static boolean contains(byte[] m, int from, int end, byte b) {
+            for (int k = from; k < end; k++) {
+                if (m[k] == b) return true;
+            }
+            return false;
+        }
+
         /** Leaves the body of a part: the next lines are the headers of another. */
         void headers() {
             body = false;
@@ -143,7 +166,7 @@ final class DecodedText {
     }
 
     private static void copyLine(byte[] m, int from, int end, Sink o) {
-        for (int k = from; k < end && !o.full(); k++) o.put(m[k]);
+        o.putLine(m, from, end);
         o.put((byte) '\n');
     }
 
