@@ -212,12 +212,13 @@ public final class BuiltinClassifier implements Classifier {
      */
     @Override
     public LearnResult relearn(byte[] message, Label label) {
-        int[] idx = featuresOf(message);
-        int column = label == Label.SPAM ? 1 : 0;
+        int[] idx = features.extract(message);
+        // The other class's count column of each feature's cell (spam at 4i+2, ham at 4i+3).
+        int column = label == Label.SPAM ? 3 : 2;
         synchronized (lock) {
             for (int i : idx) {
-                int c = 2 * i + column;
-                if (counts[c] > 0) counts[c]--;
+                int c = 4 * i + column;
+                if (cells[c] > 0) cells[c]--;
             }
             if (label == Label.SPAM && hamLearned > 0) hamLearned--;
             else if (label == Label.HAM && spamLearned > 0) spamLearned--;
