@@ -11,7 +11,7 @@ import dev.begone.imap.TlsMode;
 import dev.begone.state.StatePaths;
 import dev.begone.state.StateStore;
 import dev.begone.testing.Dovecot;
-import dev.begone.testing.DovecotPerClass;
+import dev.begone.testing.ServerPerClass;
 import dev.begone.testing.Mailbox;
 import dev.begone.testing.TestMail;
 import java.io.PrintWriter;
@@ -45,7 +45,7 @@ class TrainingOnDovecotTest {
     private static final List<byte[]> REPLY = TestMail.hams(2, 1);
 
     @RegisterExtension
-    static final DovecotPerClass server = new DovecotPerClass();
+    static final ServerPerClass<Dovecot> server = new ServerPerClass<>(Dovecot::start);
 
     final Dovecot dovecot = server.get();
 

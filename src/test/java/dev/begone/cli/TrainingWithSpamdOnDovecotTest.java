@@ -8,7 +8,7 @@ import dev.begone.imap.FetchedMessage;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.TlsMode;
 import dev.begone.testing.Dovecot;
-import dev.begone.testing.DovecotPerClass;
+import dev.begone.testing.ServerPerClass;
 import dev.begone.testing.Mailbox;
 import dev.begone.testing.SpamdPerClass;
 import dev.begone.testing.TestMail;
@@ -37,7 +37,7 @@ class TrainingWithSpamdOnDovecotTest {
     static final SpamdPerClass spamd = new SpamdPerClass();
 
     @RegisterExtension
-    static final DovecotPerClass server = new DovecotPerClass();
+    static final ServerPerClass<Dovecot> server = new ServerPerClass<>(Dovecot::start);
 
     final Dovecot dovecot = server.get();
 
