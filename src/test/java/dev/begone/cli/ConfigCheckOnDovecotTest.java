@@ -5,37 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.begone.testing.Dovecot;
+import dev.begone.testing.ServerPerClass;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code begone config check --connect} against a real Dovecot: each account is checked on its own. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ConfigCheckOnDovecotTest {
-    @TempDir
-    static Path mailDir;
-
-    private static Dovecot dovecot;
+    @RegisterExtension
+    static final ServerPerClass<Dovecot> server = new ServerPerClass<>(Dovecot::start);
 
     @TempDir
     Path home;
 
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = Dovecot.start(mailDir);
-    }
-
-    @AfterAll
-    static void stopDovecot() throws InterruptedException {
-        if (dovecot != null) dovecot.close();
+    private static Dovecot dovecot() {
+        return server.get();
     }
 
     private Path config(String accounts) throws Exception {
@@ -46,7 +38,7 @@ class ConfigCheckOnDovecotTest {
                   imap: { host: 127.0.0.1, port: %d, tls: implicit, ca: %s }
                   folders: { scan: [INBOX], spam: Junk }
                 accounts:
-                %s""".formatted(dovecot.imapsPort(), dovecot.certPem(), accounts));
+                %s""".formatted(dovecot().imapsPort(), dovecot().certPem(), accounts));
         return file;
     }
 
@@ -124,7 +116,7 @@ class ConfigCheckOnDovecotTest {
         assertEquals(0, run.exit(), run.toString());
         assertEquals("", run.err());
         assertEquals(List.of(
-                        "alice: alice at 127.0.0.1:" + dovecot.imapsPort() + " (tls implicit, ca " + dovecot.certPem() + "), password from command",
+                        "alice: alice at 127.0.0.1:" + dovecot().imapsPort() + " (tls implicit, ca " + dovecot().certPem() + "), password from command",
                         "  folders: scan INBOX; spam Junk; trash the server's \\Trash",
                         "  classifier builtin, jobs 4; partial-run 50, max-size 120000",
                         file + ": 1 account, valid"),

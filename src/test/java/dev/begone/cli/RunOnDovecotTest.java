@@ -8,6 +8,7 @@ import dev.begone.imap.TlsMode;
 import dev.begone.state.AccountLock;
 import dev.begone.state.StatePaths;
 import dev.begone.testing.Dovecot;
+import dev.begone.testing.ServerPerClass;
 import dev.begone.testing.Mailbox;
 import dev.begone.testing.TestMail;
 import java.io.PrintWriter;
@@ -21,10 +22,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,22 +38,14 @@ class RunOnDovecotTest {
     private static final List<byte[]> INBOX_HAM = TestMail.hams(100, 3);
     private static final List<byte[]> INBOX_SPAM = TestMail.pitches(100, 2);
 
-    @TempDir
-    static Path mailDir;
-
-    static Dovecot dovecot;
+    @RegisterExtension
+    static final ServerPerClass<Dovecot> server = new ServerPerClass<>(Dovecot::start);
 
     @TempDir
     Path home;
 
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = Dovecot.start(mailDir);
-    }
-
-    @AfterAll
-    static void stopDovecot() throws Exception {
-        if (dovecot != null) dovecot.close();
+    private static Dovecot dovecot() {
+        return server.get();
     }
 
     /** Each test starts from the same mailboxes: training folders and an inbox of ham with spam among it. */
@@ -63,7 +55,7 @@ class RunOnDovecotTest {
         inbox.add(1, INBOX_SPAM.get(0));
         inbox.add(INBOX_SPAM.get(1));
         for (String user : List.of("alice", "bob")) {
-            dovecot.replace(user, Map.of("TrainSpam", TestMail.pitches(0, TRAINING), "TrainHam", TestMail.hams(0, TRAINING),
+            dovecot().replace(user, Map.of("TrainSpam", TestMail.pitches(0, TRAINING), "TrainHam", TestMail.hams(0, TRAINING),
                     "INBOX", inbox, "Junk", List.of(), "Trash", List.of(), "LearntSpam", List.of(), "LearntHam", List.of()));
         }
     }
@@ -79,7 +71,7 @@ class RunOnDovecotTest {
                   folders: { scan: [INBOX], spam: Junk }
                   training: { learn-spam: [TrainSpam], learn-ham: [TrainHam] }
                 accounts:
-                %s""".formatted(dovecot.imapsPort(), dovecot.certPem(), accounts));
+                %s""".formatted(dovecot().imapsPort(), dovecot().certPem(), accounts));
         return file;
     }
 
@@ -97,7 +89,7 @@ class RunOnDovecotTest {
     }
 
     Set<String> idsIn(String user, String folder) throws Exception {
-        return new TreeSet<>(Mailbox.messageIds(dovecot.settings(user, TlsMode.IMPLICIT), folder));
+        return new TreeSet<>(Mailbox.messageIds(dovecot().settings(user, TlsMode.IMPLICIT), folder));
     }
 
     void assertSpamFiled(String user) throws Exception {
@@ -125,7 +117,7 @@ class RunOnDovecotTest {
         assertEquals(TestMail.messageIds(TestMail.hams(0, TRAINING)), idsIn("alice", "LearntHam"));
         assertEquals(Set.of(), idsIn("alice", "TrainSpam"));
         // bob: after flag leaves them where they are, flagged.
-        List<FetchedMessage> bobsTraining = Mailbox.messages(dovecot.settings("bob", TlsMode.IMPLICIT), "TrainSpam");
+        List<FetchedMessage> bobsTraining = Mailbox.messages(dovecot().settings("bob", TlsMode.IMPLICIT), "TrainSpam");
         assertEquals(TRAINING, bobsTraining.size());
         assertTrue(bobsTraining.stream().allMatch(m -> m.flags().contains("\\Flagged")), "bob's learnt spam is flagged");
 
@@ -190,7 +182,7 @@ class RunOnDovecotTest {
     @Test
     void anAccountAnotherProcessHoldsIsRefusedWithExit30AndTheOthersGoOn() throws Exception {
         Path file = config(ALICE_AND_BOB);
-        Path aliceLock = StatePaths.defaults(cli().env()).lockFile("alice@127.0.0.1:" + dovecot.imapsPort());
+        Path aliceLock = StatePaths.defaults(cli().env()).lockFile("alice@127.0.0.1:" + dovecot().imapsPort());
 
         IsbgCli.Run run;
         try (AccountLock held = AccountLock.acquire(aliceLock, Duration.ZERO, false)) {
