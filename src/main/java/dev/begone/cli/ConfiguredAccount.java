@@ -2,13 +2,11 @@ package dev.begone.cli;
 
 import dev.begone.classify.Classifier;
 import dev.begone.classify.ClassifierException;
-import dev.begone.classify.Label;
 import dev.begone.config.AccountConfig;
 import dev.begone.config.Configuration;
 import dev.begone.config.Filing;
 import dev.begone.config.Housekeeping;
 import dev.begone.config.RoutingRule;
-import dev.begone.config.Training;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.MailStore;
 import dev.begone.imap.MailStoreException;
@@ -25,11 +23,9 @@ import dev.begone.state.StateStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
@@ -77,12 +73,6 @@ final class ConfiguredAccount implements AutoCloseable {
             throw ExitException.badArguments(String.join(", ", unsupported) + ": this version of begone does not apply "
                     + (unsupported.size() == 1 ? "this key" : "these keys") + " yet; remove "
                     + (unsupported.size() == 1 ? "it" : "them") + " to run this account");
-        }
-        Training t = a.training();
-        for (String f : concat(t.learnSpam(), t.learnHam())) {
-            if (a.folders().scan().contains(f)) {
-                throw ExitException.badArguments("training folder " + f + " is also scanned: a training folder must be a folder of its own");
-            }
         }
         TrainingPlan.check(a);
         ImapSettings imap = AccountWiring.imapSettings(a.imap(), AccountWiring.password(a.imap().password(), env, a.name()))
@@ -210,10 +200,4 @@ final class ConfiguredAccount implements AutoCloseable {
         return keys;
     }
 
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
-    }
 }

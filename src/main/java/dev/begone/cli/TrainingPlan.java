@@ -8,7 +8,7 @@ import dev.begone.pipeline.AllowSenderSettings;
 import dev.begone.pipeline.FromMovesSettings;
 import dev.begone.pipeline.LearnSettings;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +29,14 @@ final class TrainingPlan {
      */
     static void check(AccountConfig a) {
         Training t = a.training();
-        Map<String, String> role = new HashMap<>();
+        Map<String, String> role = new LinkedHashMap<>();
         for (String f : t.learnSpam()) claim(role, f, "learn-spam");
         for (String f : t.learnHam()) claim(role, f, "learn-ham");
         for (String f : t.allowSender()) claim(role, f, "allow-sender");
-        for (String f : t.allowSender()) {
-            if (a.folders().scan().contains(f)) {
-                throw ExitException.badArguments("allow-sender folder " + f + " is also scanned: a training folder must be a folder of its own");
+        for (Map.Entry<String, String> r : role.entrySet()) {
+            if (a.folders().scan().contains(r.getKey())) {
+                String kind = r.getValue().equals("allow-sender") ? "allow-sender folder " : "training folder ";
+                throw ExitException.badArguments(kind + r.getKey() + " is also scanned: a training folder must be a folder of its own");
             }
         }
         for (String f : destinations(a)) {

@@ -16,7 +16,6 @@ import dev.begone.metrics.Metrics;
 import dev.begone.metrics.MetricsServer;
 import dev.begone.pipeline.AccountRun;
 import dev.begone.pipeline.PipelineListener;
-import dev.begone.pipeline.ScanSettings;
 import dev.begone.pipeline.StopSignal;
 import java.io.IOException;
 import java.security.SecureRandom;
