@@ -1,37 +1,21 @@
 package dev.begone.cli;
 
-import dev.begone.classify.Classifier;
 import dev.begone.classify.ClassifierException;
 import dev.begone.config.AccountConfig;
 import dev.begone.config.Configuration;
 import dev.begone.config.ConfigException;
-import dev.begone.config.Filing;
-import dev.begone.config.Housekeeping;
-import dev.begone.config.RoutingRule;
-import dev.begone.config.Training;
-import dev.begone.imap.MailStore;
 import dev.begone.imap.MailStoreException;
-import dev.begone.imap.Secret;
 import dev.begone.pipeline.AccountRun;
 import dev.begone.pipeline.LearnFlow;
-import dev.begone.pipeline.LearnSettings;
-import dev.begone.pipeline.ScanSettings;
-import dev.begone.pipeline.Session;
-import dev.begone.rules.SpamPolicy;
-import dev.begone.state.AccountLock;
-import dev.begone.state.StatePaths;
-import dev.begone.state.StateStore;
+import dev.begone.pipeline.StopSignal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,15 +35,6 @@ import picocli.CommandLine.Spec;
             "Prints a table of the accounts on a terminal, elsewhere only when an account failed or had a warning. "
                 + "Exit code: the worst account's (isbg's codes)."})
 class RunCommand implements Callable<Integer> {
-    /**
-     * Prefix of the state key of a configured account. No isbg key ({@code user@host:port}, whose last colon follows an
-     * {@code @}) can look like it, since account names hold no colon.
-     */
-    static final String STATE_KEY_PREFIX = "config:";
-    /** A lock file isbg left without an OS lock counts as held this long, as isbg's default --lockfilegrace. */
-    private static final Duration LOCK_GRACE = Duration.ofMinutes(240);
-    private static final Duration JOURNAL_RETENTION = Duration.ofDays(30);
-
     private final Map<String, String> env;
     private final boolean terminal;
     /** The part of each account's plan this command runs: all of it for {@code run}. */
@@ -71,8 +46,8 @@ class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigFileOption config;
 
-    @Option(names = "--account", paramLabel = "NAME", description = "Process only this account (may be given several times).")
-    List<String> only = new ArrayList<>();
+    @Mixin
+    AccountSelection selection;
 
     @Option(names = "--verbose", description = "A line for each message scored or learnt, naming its account.")
     boolean verbose;
@@ -96,7 +71,7 @@ class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Configuration c = config.load(env);
-        List<AccountConfig> chosen = chosen(c);
+        List<AccountConfig> chosen = selection.chosen(c);
         List<Row> rows = new ArrayList<>();
         for (AccountConfig a : chosen) {
             rows.add(run(a, c, err));
@@ -105,21 +80,6 @@ class RunCommand implements Callable<Integer> {
         boolean somethingToSay = rows.stream().anyMatch(r -> r.code() != ExitCode.OK || r.warnings() > 0);
         if (terminal || somethingToSay) table(out, rows);
         return rows.stream().map(Row::code).mapToInt(ExitCode::code).max().orElse(ExitCode.OK.code());
-    }
-
-    private List<AccountConfig> chosen(Configuration c) {
-        if (only.isEmpty()) return c.accounts();
-        List<AccountConfig> chosen = new ArrayList<>();
-        for (String name : new LinkedHashSet<>(only)) {
-            chosen.add(c.account(name).orElseThrow(() -> ExitException.badArguments("--account " + name + ": " + c.file()
-                    + " has no such account (it has " + String.join(", ", c.accounts().stream().map(AccountConfig::name).toList()) + ")")));
-        }
-        return chosen;
-    }
-
-    /** The state key of a configured account; see {@link #STATE_KEY_PREFIX}. */
-    static String stateKey(String account) {
-        return STATE_KEY_PREFIX + account;
     }
 
     private Row run(AccountConfig a, Configuration c, PrintWriter err) {
@@ -155,84 +115,10 @@ class RunCommand implements Callable<Integer> {
 
     private AccountRun.Result process(AccountConfig a, Configuration c, Verbose listener)
             throws IOException, ClassifierException {
-        List<String> unsupported = unsupportedKeys(a, c);
-        if (!unsupported.isEmpty()) {
-            throw ExitException.badArguments(String.join(", ", unsupported) + ": this version of begone does not apply "
-                    + (unsupported.size() == 1 ? "this key" : "these keys") + " yet; remove "
-                    + (unsupported.size() == 1 ? "it" : "them") + " to run this account");
+        try (ConfiguredAccount account = ConfiguredAccount.open(a, c, env, classifier -> classifier)) {
+            account.lockWarning().ifPresent(w -> listener.warning("warning: " + w));
+            return account.run(part, listener, StopSignal.NEVER);
         }
-        Training t = a.training();
-        for (String f : concat(t.learnSpam(), t.learnHam())) {
-            if (a.folders().scan().contains(f)) {
-                throw ExitException.badArguments("training folder " + f + " is also scanned: a training folder must be a folder of its own");
-            }
-        }
-        TrainingPlan.check(a);
-        Secret password = AccountWiring.password(a.imap().password(), env, a.name());
-        StatePaths paths = StatePaths.defaults(env);
-        String key = stateKey(a.name());
-        try (AccountLock lock = AccountLock.acquire(paths.lockFile(AccountWiring.mailboxKey(a.imap().user(), a.imap().host(),
-                        a.imap().port())), LOCK_GRACE, false);
-                MailStore store = AccountWiring.connect(AccountWiring.imapSettings(a.imap(), password).toBuilder()
-                        .maxLiteralBytes(AccountWiring.maxLiteralBytes(a.limits().maxSize())).build(), AccountWiring::configAdvice)) {
-            lock.warning().ifPresent(w -> listener.warning("warning: " + w));
-            AccountWiring.ServerFolders folders = AccountWiring.serverFolders(a, store);
-            if (!folders.problems().isEmpty()) {
-                throw ExitException.badArguments(String.join("; ", folders.problems()) + " (begone isbg --imaplist lists them)");
-            }
-            AccountRun.Plan plan = part.apply(plan(a, folders));
-            // Training folders and the folders learnt mail moves to are created when first used, as config check says.
-            for (String f : TrainingPlan.foldersToCreate(plan)) if (!store.exists(f)) store.create(f);
-            ExecutorService pool = Executors.newFixedThreadPool(a.classifier().jobs());
-            try (StateStore state = StateStore.open(paths.db());
-                    Classifier classifier = AccountWiring.classifier(a.classifier(), paths.modelFile(key, "builtin"))) {
-                return AccountRun.run(new Session(store, state, key, classifier, pool, listener), plan);
-            } finally {
-                pool.shutdownNow();
-            }
-        }
-    }
-
-    /** The account's configuration as a plan: learn from each training folder, then move each scanned folder's spam out. */
-    private static AccountRun.Plan plan(AccountConfig a, AccountWiring.ServerFolders folders) {
-        List<LearnSettings> learn = TrainingPlan.learn(a, folders.trash());
-        List<ScanSettings> scan = new ArrayList<>();
-        for (String f : a.folders().scan()) {
-            // Filed spam is moved: copied, then removed from the scanned folder once the copy is confirmed.
-            scan.add(ScanSettings.builder(f)
-                    .spamFolder(folders.spam())
-                    .maxSizeBytes(a.limits().maxSize())
-                    .partialRun(a.limits().partialRun())
-                    .deleteSpam(true)
-                    .expunge(true)
-                    .build());
-        }
-        return new AccountRun.Plan(learn, TrainingPlan.allowSenders(a), TrainingPlan.fromMoves(a, folders.spam(), folders.trash()),
-                scan, new SpamPolicy(null), false, false, JOURNAL_RETENTION);
-    }
-
-    /**
-     * Keys the configuration accepts whose work the engine cannot do yet: an account that has any fails rather than
-     * run without them (mail the user expects routed, deduplicated or expired would silently not be).
-     */
-    private static List<String> unsupportedKeys(AccountConfig a, Configuration c) {
-        List<String> keys = new ArrayList<>();
-        Filing f = a.filing();
-        List<RoutingRule> rules = f.routing().rules();
-        String inFile = c.file() + ":";
-        if (rules.stream().anyMatch(r -> r.origin().startsWith(inFile))) keys.add("rules");
-        if (rules.stream().anyMatch(r -> !r.origin().startsWith(inFile))) keys.add("rules-file");
-        if (f.routing().taggedAddresses()) keys.add("tagged-addresses");
-        if (!f.routing().noSpamCheck().isEmpty()) keys.add("no-spam-check");
-        if (!f.levels().levels().isEmpty()) keys.add("levels");
-        if (f.levels().unsure().isPresent()) keys.add("unsure");
-        if (!f.senders().allow().isEmpty()) keys.add("allow");
-        if (!f.senders().deny().isEmpty()) keys.add("deny");
-        if (f.duplicates().isPresent()) keys.add("duplicates");
-        Housekeeping h = a.housekeeping();
-        if (!h.retention().isEmpty()) keys.add("retention");
-        if (!h.archive().isEmpty()) keys.add("archive");
-        return keys;
     }
 
     /** The failure in one line, without the account's name (the caller puts it first). */
@@ -286,9 +172,4 @@ class RunCommand implements Callable<Integer> {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
-    }
 }

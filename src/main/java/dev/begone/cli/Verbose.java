@@ -9,24 +9,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * What a run tells the user on stderr: warnings always, per-message lines with --verbose, bodies with --verbose-mails.
- * Crash tests name a journal step in the system property {@code begone.haltAt} ({@code move.sent}, or
- * {@code move.sent#2} for its second occurrence): the JVM then halts there at once, as kill -9 would stop it
- * (isync's test harness does the same with its step counter). To find every step a flow passes, they name a
- * file in {@code begone.stepLog}: each step is appended to it, one per line.
+ * What a run tells the user on stderr: warnings always, per-message lines with --verbose, bodies with --verbose-mails;
+ * and the journal steps for crash tests ({@link Steps}).
  */
 final class Verbose implements PipelineListener {
-    static final String HALT_AT_PROPERTY = "begone.haltAt";
-    static final String STEP_LOG_PROPERTY = "begone.stepLog";
 
     private static final int MAIL_PREVIEW_BYTES = 4096;
 
@@ -37,9 +26,7 @@ final class Verbose implements PipelineListener {
     private final boolean mails;
     /** How the user allows a plain EXPUNGE, or that they cannot. */
     private final String plainExpungeAdvice;
-    private final String haltAt;
-    private final String stepLog;
-    private final Map<String, Integer> stepsSeen = new HashMap<>();
+    private final Steps steps = new Steps();
     private int warnings;
 
     private Verbose(PrintWriter err, String who, boolean perMessage, boolean mails, String plainExpungeAdvice) {
@@ -48,25 +35,13 @@ final class Verbose implements PipelineListener {
         this.perMessage = perMessage;
         this.mails = mails;
         this.plainExpungeAdvice = plainExpungeAdvice;
-        String halt = System.getProperty(HALT_AT_PROPERTY);
-        this.haltAt = halt == null || halt.contains("#") ? halt : halt + "#1";
-        this.stepLog = System.getProperty(STEP_LOG_PROPERTY);
     }
 
     @Override
-    public synchronized void step(String name) {
-        if (stepLog != null) {
-            try {
-                Files.writeString(Path.of(stepLog), name + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot append to " + STEP_LOG_PROPERTY + " " + stepLog, e);
-            }
-        }
-        int occurrence = stepsSeen.merge(name, 1, Integer::sum);
-        if ((name + "#" + occurrence).equals(haltAt)) {
-            err.flush();
-            Runtime.getRuntime().halt(137);
-        }
+    public void step(String name) {
+        // A crash test may halt the JVM at this step: what was said so far must be out.
+        err.flush();
+        steps.step(name);
     }
 
     /** isbg's lines: they name no account, since isbg serves one. */

@@ -2,6 +2,7 @@ package dev.begone.config;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One routing rule, {@code Header[,Header]:pattern:folder|DROP}: a message any of whose named headers matches
@@ -10,6 +11,9 @@ import java.util.Objects;
  * @param origin where the rule was written, {@code file:line}, for the journal's "why"
  */
 public record RoutingRule(List<String> headers, String pattern, Destination target, String origin) {
+    /** How a pattern is compiled, both to validate it here and to match it in the rules engine: ignoring case, in every script. */
+    public static final int PATTERN_FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
+
     public RoutingRule {
         headers = List.copyOf(headers);
         if (headers.isEmpty()) throw new IllegalArgumentException("headers is empty");

@@ -12,8 +12,6 @@ import java.util.regex.PatternSyntaxException;
 final class RuleSyntax {
     /** RFC 5322 field names: printable ASCII but the colon. */
     private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]+");
-    /** As the rules engine will match: ignoring case, in every script. */
-    private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
 
     /** What is wrong, and the 0-based offset in the line where it is. */
     static final class Problem extends IllegalArgumentException {
@@ -46,7 +44,7 @@ final class RuleSyntax {
         int patternAt = first + 1 + (rawPattern.length() - rawPattern.stripLeading().length());
         if (pattern.isEmpty()) throw new Problem(first + 1, "expected a pattern between the first and last ':' (. matches anything)");
         try {
-            Pattern.compile(pattern, FLAGS);
+            Pattern.compile(pattern, RoutingRule.PATTERN_FLAGS);
         } catch (PatternSyntaxException e) {
             int index = Math.max(0, Math.min(e.getIndex(), pattern.length()));
             throw new Problem(patternAt + index, "expected a valid regular expression, got '" + pattern + "' ("

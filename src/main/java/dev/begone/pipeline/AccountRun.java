@@ -7,12 +7,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One account's run, whatever asked for it ({@code begone isbg}, {@code begone run}, the demo): finish what an
  * earlier run left unfinished, learn from each training folder, allow the senders of each whitelist folder, learn
  * from the user's moves, scan each folder, then forget old journal entries.
- * The first failure ends the run: a connection lost or a classifier gone would fail every later step too.
+ * The first failure ends the run: a connection lost or a classifier gone would fail every later step too. A stop
+ * asked for through the session ends it between batches.
  */
 public final class AccountRun {
     private AccountRun() {}
@@ -44,6 +46,12 @@ public final class AccountRun {
         public Plan(List<LearnSettings> learn, List<ScanSettings> scan, SpamPolicy policy, boolean dryRun,
                     boolean plainExpunge, Duration journalRetention) {
             this(learn, List.of(), null, scan, policy, dryRun, plainExpunge, journalRetention);
+        }
+
+        /** These scanned folders alone, nothing else ({@code begone watch} on new mail). */
+        public Plan scanOnly(Set<String> folders) {
+            return new Plan(List.of(), List.of(), null, scan.stream().filter(s -> folders.contains(s.folder())).toList(),
+                    policy, dryRun, plainExpunge, journalRetention);
         }
 
         /** The training part alone ({@code begone learn}): recovery, training and whitelist folders, moves; no scan. */
@@ -92,6 +100,7 @@ public final class AccountRun {
         }
         List<Learnt> learnt = new ArrayList<>();
         for (LearnSettings l : plan.learn()) {
+            if (session.stop().stopRequested()) break;
             learnt.add(new Learnt(l.folder(), l.label(), new LearnFlow(session, l).run()));
         }
         for (AllowSenderSettings a : plan.allowSenders()) new AllowSenderFlow(session, a).run();
@@ -99,6 +108,7 @@ public final class AccountRun {
         if (plan.fromMoves() != null) learnt.addAll(new FromMovesFlow(session, plan.fromMoves()).run());
         List<Scanned> scanned = new ArrayList<>();
         for (ScanSettings s : plan.scan()) {
+            if (session.stop().stopRequested()) break;
             scanned.add(new Scanned(s.folder(), new ScanFlow(session, s, plan.policy()).run()));
         }
         // Finished actions stay in the journal for a while (to see what was done), not forever.

@@ -137,6 +137,7 @@ final class ActionRunner {
                 state.completeAndAddScanned(account, id, key, folder.uidValidity(), action.uids());
             }
             listener.step(action.step("done"));
+            listener.filed(folder.name(), action.verb(), action.uids().size(), action.target());
         }
     }
 

@@ -88,6 +88,7 @@ public final class LearnFlow {
             List<Committed> committed = new ArrayList<>();
             int batches = 0;
             for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize(), sizes, Batches.MAX_BATCH_BYTES)) {
+                if (session.stop().stopRequested()) break;
                 List<FetchedMessage> messages = folder.fetch(batch);
                 toLearn += messages.size();
                 if (settings.dryRun()) continue;

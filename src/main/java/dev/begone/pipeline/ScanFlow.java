@@ -67,10 +67,13 @@ public final class ScanFlow {
 
             Deque<List<Future<Scored>>> inFlight = new ArrayDeque<>();
             for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize(), folder.sizes(fresh), Batches.MAX_BATCH_BYTES)) {
+                if (session.stop().stopRequested()) break;
                 inFlight.add(submit(folder, folder.fetch(batch)));
                 if (inFlight.size() > BATCHES_AHEAD) act(folder, Batches.awaitAll(inFlight.removeFirst()), tally);
             }
-            while (!inFlight.isEmpty()) act(folder, Batches.awaitAll(inFlight.removeFirst()), tally);
+            while (!inFlight.isEmpty() && !session.stop().stopRequested()) act(folder, Batches.awaitAll(inFlight.removeFirst()), tally);
+            // Stopped: batches scored but not acted on recorded nothing, so the next run scores them again.
+            for (List<Future<Scored>> unacted : inFlight) unacted.forEach(f -> f.cancel(true));
 
             if (!settings.dryRun() && !seen.isEmpty()) {
                 // UIDs are never reused within a UIDVALIDITY: those below the highest seen that are no candidate

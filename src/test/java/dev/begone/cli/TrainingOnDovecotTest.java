@@ -94,7 +94,7 @@ class TrainingOnDovecotTest {
 
     /** What the built-in model of alice has learnt, as its own counts say: {spam, ham}. */
     List<Long> learnt() throws Exception {
-        Path model = StatePaths.defaults(cli().env()).modelFile(RunCommand.stateKey("alice"), "builtin");
+        Path model = StatePaths.defaults(cli().env()).modelFile(ConfiguredAccount.stateKey("alice"), "builtin");
         BuiltinClassifier c = BuiltinClassifier.load(model, BuiltinOptions.defaults());
         return List.of(c.learned(Label.SPAM), c.learned(Label.HAM));
     }
@@ -230,7 +230,7 @@ class TrainingOnDovecotTest {
         // The scan scored the message that was in INBOX, not the two the user had put back.
         assertTrue(out.toString().lines().anyMatch(l -> l.matches("alice +0 +ok +1 +0 +0 +\\d+\\.\\ds")), out.toString());
         try (StateStore state = StateStore.open(StatePaths.defaults(cli().env()).db())) {
-            assertEquals(Set.of("alice@example.org", "promo30@deals.example"), state.allowedSenders(RunCommand.stateKey("alice")));
+            assertEquals(Set.of("alice@example.org", "promo30@deals.example"), state.allowedSenders(ConfiguredAccount.stateKey("alice")));
         }
 
         assertEquals(new IsbgCli.Run(0, "", ""), cli().run("run", "--config", file.toString()));
@@ -274,7 +274,7 @@ class TrainingOnDovecotTest {
         fillReportFolders();
         Path file = config(RSPAMD_TRAINER);
 
-        IsbgCli.Run killed = cli().runInChildJvm(List.of("-D" + Verbose.HALT_AT_PROPERTY + "=" + step),
+        IsbgCli.Run killed = cli().runInChildJvm(List.of("-D" + Steps.HALT_AT_PROPERTY + "=" + step),
                 List.of("run", "--config", file.toString()));
         assertEquals(137, killed.exit(), killed.toString());
         assertEquals(List.of(3L, 0L), learnt());

@@ -1,20 +1,19 @@
 package dev.begone.classify.builtin;
 
 import dev.begone.classify.Label;
+import dev.begone.testing.Rounds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
 /**
  * Core throughput of the built-in classifier on one thread: features + score + update per message, corpus held
- * in memory, after warm-up passes. Prints messages per second per round and their min/median/max; the goal is
- * stated on the minimum, the slowest round. Each rate is given by the wall clock and by the thread's CPU time: on
- * a machine other work shares, only the CPU-time rate says what one core does. Then the model's size: saved after the whole corpus, and after
+ * in memory, after warm-up passes. Prints messages per second per round and their min/median/max (see
+ * {@link Rounds}); the goal is stated on the minimum, the slowest round. Then the model's size: saved after the whole corpus, and after
  * 100,000 synthetic variants of its messages (each with fresh words and numbers, so the model keeps meeting new
  * features, as a mailbox over years does). Args: CORPUS_DIR.
  */
@@ -39,37 +38,18 @@ public final class ThroughputBench {
             labels.add(f[1].equals("spam") ? Label.SPAM : Label.HAM);
             bytes += m.length;
         }
-        double[] rates = new double[MEASURED_ROUNDS];
-        double[] cpuRates = new double[MEASURED_ROUNDS];
-        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        for (int round = 0; round < WARM_UP_ROUNDS + MEASURED_ROUNDS; round++) {
-            BuiltinClassifier c = BuiltinClassifier.inMemory(BuiltinOptions.defaults());
-            long start = System.nanoTime();
-            long cpuStart = threads.getCurrentThreadCpuTime();
-            for (int i = 0; i < messages.size(); i++) {
-                c.classify(messages.get(i));
-                c.learn(messages.get(i), labels.get(i));
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
-            boolean warmUp = round < WARM_UP_ROUNDS;
-            if (!warmUp) {
-                rates[round - WARM_UP_ROUNDS] = messages.size() / seconds;
-                cpuRates[round - WARM_UP_ROUNDS] = messages.size() / cpuSeconds;
-            }
-            System.out.printf(Locale.ROOT, "%s round %d: %d msgs (mean %d bytes) in %.2f s = %.0f msgs/s, by CPU time %.0f msgs/s (classify + learn)%n",
-                    warmUp ? "warm-up" : "measured", round, messages.size(), bytes / messages.size(), seconds,
-                    messages.size() / seconds, messages.size() / cpuSeconds);
-        }
-        summary("wall clock", rates);
-        summary("CPU time", cpuRates);
+        long meanBytes = bytes / messages.size();
+        Rounds.Rates rates = Rounds.measure(WARM_UP_ROUNDS, MEASURED_ROUNDS, messages.size(),
+                " (classify + learn, mean " + meanBytes + " bytes)", () -> {
+                    BuiltinClassifier c = BuiltinClassifier.inMemory(BuiltinOptions.defaults());
+                    for (int i = 0; i < messages.size(); i++) {
+                        c.classify(messages.get(i));
+                        c.learn(messages.get(i), labels.get(i));
+                    }
+                });
+        System.out.printf(Locale.ROOT, "throughput (wall clock): %s (goal: min >= 20000)%n", Rounds.spread(rates.wall()));
+        System.out.printf(Locale.ROOT, "throughput (CPU time): %s (goal: min >= 20000)%n", Rounds.spread(rates.cpu()));
         modelSizes(messages, labels);
-    }
-
-    private static void summary(String clock, double[] rates) {
-        Arrays.sort(rates);
-        System.out.printf(Locale.ROOT, "throughput (%s): min %.0f median %.0f max %.0f msgs/s over %d measured rounds (goal: min >= 20000)%n",
-                clock, rates[0], rates[rates.length / 2], rates[rates.length - 1], rates.length);
     }
 
     private static void modelSizes(List<byte[]> messages, List<Label> labels) throws Exception {
