@@ -88,8 +88,11 @@ class RunCommand implements Callable<Integer> {
         try {
             AccountRun.Result result = process(a, c, listener);
             for (AccountRun.Learnt l : result.learnt()) {
-                String givenUp = a.training().errors().map(e -> "given up and moved to " + e)
-                        .orElse("given up after " + LearnFlow.MAX_ATTEMPTS + " attempts and left where they are");
+                // A training folder's refused messages go to errors: when given up; what the user moved stays put.
+                boolean trainingFolder = a.training().learnSpam().contains(l.folder()) || a.training().learnHam().contains(l.folder());
+                String givenUp = !trainingFolder ? "not tried again and left where they are"
+                        : a.training().errors().map(e -> "given up and moved to " + e)
+                                .orElse("given up after " + LearnFlow.MAX_ATTEMPTS + " attempts and left where they are");
                 listener.classifierFailures(l.label().lowerName() + "s of " + l.folder() + " not learned", l.stats().skipped(),
                         l.stats().failed(), givenUp);
             }

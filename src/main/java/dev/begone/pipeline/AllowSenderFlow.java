@@ -37,17 +37,18 @@ public final class AllowSenderFlow {
             UidSet fresh = folder.search(SearchCriteria.all().undeleted().excluding(seen.union(held)));
             if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());
             Map<Long, Long> sizes = folder.sizes(fresh);
-            UidSet.Builder tooLarge = UidSet.builder();
+            UidSet.Builder over = UidSet.builder();
             sizes.forEach((uid, size) -> {
-                if (size > session.store().maxMessageBytes()) tooLarge.add(uid);
+                if (size > session.store().maxMessageBytes()) over.add(uid);
             });
-            for (long uid : tooLarge.build().toArray()) {
+            UidSet tooLarge = over.build();
+            for (long uid : tooLarge.toArray()) {
                 session.listener().warning(folder.name() + " uid " + uid + ": " + sizes.get(uid) + " bytes is over the largest "
                         + "message begone fetches, so its sender is not known: left where it is");
             }
-            if (!tooLarge.build().isEmpty()) {
-                session.state().addScanned(session.account(), key, folder.uidValidity(), tooLarge.build());
-                fresh = fresh.minus(tooLarge.build());
+            if (!tooLarge.isEmpty()) {
+                session.state().addScanned(session.account(), key, folder.uidValidity(), tooLarge);
+                fresh = fresh.minus(tooLarge);
             }
             for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize(), sizes, Batches.MAX_BATCH_BYTES)) {
                 List<FetchedMessage> messages = folder.fetch(batch);

@@ -187,7 +187,7 @@ public final class FromMovesFlow {
         }
 
         void record() throws IOException {
-            for (String d : digests) session.state().markLearned(session.account(), d, session.classifier().name(), label);
+            session.state().markLearned(session.account(), digests, session.classifier().name(), label);
             for (TrainingOutcome line : lines) session.listener().trainingOutcome(line);
         }
 

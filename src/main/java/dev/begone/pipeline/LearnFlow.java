@@ -11,7 +11,9 @@ import dev.begone.imap.SearchCriteria;
 import dev.begone.imap.UidSet;
 import dev.begone.state.Purpose;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,10 +30,17 @@ import java.util.concurrent.Future;
 public final class LearnFlow {
     /** Runs a message may fail in the classifier before it is given up on and left where it is. */
     public static final int MAX_ATTEMPTS = FailedMessages.MAX_ATTEMPTS;
+    /** Fetch batches learnt before their lessons are made durable and their messages moved: 500 messages by default. */
+    static final int BATCHES_PER_GROUP = 10;
+    /** Batches queued for the classifier beyond the one awaited. */
+    private static final int BATCHES_AHEAD = 1;
     private final Session session;
     private final LearnSettings settings;
     private final ActionRunner runner;
     private final FailedMessages failedMessages;
+
+    /** What committing a group did: messages the classifier newly learned, refusals retried next run or given up. */
+    private record Committed(int learned, int retried, int givenUp) {}
 
     public LearnFlow(Session session, LearnSettings settings) {
         this.session = session;
@@ -71,6 +80,13 @@ public final class LearnFlow {
                 tooLarge.forEach(f -> skip.add(f.uid()));
                 fresh = fresh.minus(skip.build());
             }
+            // The next batch is fetched and queued while the classifier still learns this one, so that it never waits
+            // for IMAP. Lessons are made durable, recorded and followed up per group of batches: the built-in model's
+            // save and the journal's syncs then cost once per group, not once per batch.
+            Deque<List<Future<Fate>>> inFlight = new ArrayDeque<>();
+            List<Fate> group = new ArrayList<>();
+            List<Committed> committed = new ArrayList<>();
+            int batches = 0;
             for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize(), sizes, Batches.MAX_BATCH_BYTES)) {
                 if (session.stop().stopRequested()) break;
                 List<FetchedMessage> messages = folder.fetch(batch);
@@ -78,39 +94,69 @@ public final class LearnFlow {
                 if (settings.dryRun()) continue;
                 List<Future<Fate>> futures = new ArrayList<>(messages.size());
                 for (FetchedMessage m : messages) futures.add(session.pool().submit(() -> learn(folder.name(), m)));
-                List<Fate> fates = Batches.awaitAll(futures);
-                List<FailedMessages.Failure> failures = new ArrayList<>();
-                for (Fate f : fates) if (f instanceof Fate.Refused r) failures.add(r.failure());
-                FailedMessages.requireClassifierWorks((int) fates.stream().filter(Fate.Learnt.class::isInstance).count(), failures);
-                // Only what the classifier holds durably counts as learned.
-                session.classifier().sync();
-                FailedMessages.Outcome given = failedMessages.record(folder.name(), key, folder.uidValidity(), failures,
-                        false, settings.errors());
-                skipped += given.retried();
-                failed += Math.toIntExact(given.givenUp().size());
-                Sorted sorted = new Sorted();
-                for (Fate f : fates) {
-                    sorted.originals.put(f.message().uid(), Original.of(f.message()));
-                    switch (f) {
-                        case Fate.Learnt l -> {
-                            sorted.learnt.add(l.message().uid());
-                            if (l.result() == LearnResult.LEARNED) learned++;
-                            session.state().markLearned(session.account(), l.digest(), session.classifier().name(), settings.label());
-                        }
-                        case Fate.Refused r -> {
-                            if (given.givenUp().contains(r.message().uid())) {
-                                (settings.errors() == null ? sorted.stay : sorted.toErrors).add(r.message().uid());
-                            }
-                        }
-                        case Fate.Undecodable u -> (settings.undecodable() == null ? sorted.stay : sorted.toUndecodable).add(u.message().uid());
-                    }
+                inFlight.add(futures);
+                if (inFlight.size() <= BATCHES_AHEAD) continue;
+                group.addAll(learnt(inFlight.removeFirst()));
+                if (++batches % BATCHES_PER_GROUP == 0) {
+                    // A save of the model must hold no lesson that is not recorded with it: nothing may be in flight.
+                    while (!inFlight.isEmpty()) group.addAll(learnt(inFlight.removeFirst()));
+                    committed.add(commit(folder, purpose, key, group));
+                    group.clear();
                 }
-                failedMessages.forget(key, folder.uidValidity(), sorted.learnt.build());
-                followUp(folder, purpose, sorted);
-                for (Fate f : fates) session.listener().trainingOutcome(outcome(folder.name(), f, given));
+            }
+            while (!inFlight.isEmpty()) group.addAll(learnt(inFlight.removeFirst()));
+            if (!group.isEmpty()) committed.add(commit(folder, purpose, key, group));
+            for (Committed c : committed) {
+                learned += c.learned();
+                skipped += c.retried();
+                failed += c.givenUp();
             }
         }
         return new LearnStats(toLearn, learned, skipped, failed);
+    }
+
+    /** A batch's fates, once the classifier is done with it; a batch it failed on throughout says it is broken. */
+    private static List<Fate> learnt(List<Future<Fate>> batch) throws IOException {
+        List<Fate> fates = Batches.awaitAll(batch);
+        List<FailedMessages.Failure> failures = new ArrayList<>();
+        for (Fate f : fates) if (f instanceof Fate.Refused r) failures.add(r.failure());
+        FailedMessages.requireClassifierWorks((int) fates.stream().filter(Fate.Learnt.class::isInstance).count(), failures);
+        return fates;
+    }
+
+    /**
+     * Makes a group's lessons durable, then records them and files the group as the settings say. Only what the
+     * classifier holds durably counts as learned.
+     */
+    private Committed commit(OpenFolder folder, Purpose purpose, String key, List<Fate> group) throws IOException {
+        session.classifier().sync();
+        List<FailedMessages.Failure> failures = new ArrayList<>();
+        for (Fate f : group) if (f instanceof Fate.Refused r) failures.add(r.failure());
+        FailedMessages.Outcome given = failedMessages.record(folder.name(), key, folder.uidValidity(), failures, false,
+                settings.errors());
+        int learned = 0;
+        Sorted sorted = new Sorted();
+        for (Fate f : group) {
+            sorted.originals.put(f.original().uid(), f.original());
+            switch (f) {
+                case Fate.Learnt l -> {
+                    sorted.learnt.add(l.original().uid());
+                    sorted.digests.add(l.digest());
+                    if (l.result() == LearnResult.LEARNED) learned++;
+                }
+                case Fate.Refused r -> {
+                    if (given.givenUp().contains(r.original().uid())) {
+                        (settings.errors() == null ? sorted.stay : sorted.toErrors).add(r.original().uid());
+                    }
+                }
+                case Fate.Undecodable u -> (settings.undecodable() == null ? sorted.stay : sorted.toUndecodable).add(u.original().uid());
+            }
+        }
+        session.state().markLearned(session.account(), sorted.digests, session.classifier().name(), settings.label());
+        failedMessages.forget(key, folder.uidValidity(), sorted.learnt.build());
+        followUp(folder, purpose, sorted);
+        for (Fate f : group) session.listener().trainingOutcome(outcome(folder.name(), f, given));
+        return new Committed(learned, given.retried(), Math.toIntExact(given.givenUp().size()));
     }
 
     private FailedMessages.Outcome retryOrGiveUp(OpenFolder folder, String key, List<FailedMessages.Failure> failures)
@@ -124,9 +170,9 @@ public final class LearnFlow {
         return given;
     }
 
-    /** What became of one fetched message in the classifier. */
+    /** What became of one fetched message in the classifier; the message's bytes are not kept. */
     private sealed interface Fate {
-        FetchedMessage message();
+        Original original();
 
         Headline headline();
 
@@ -135,19 +181,21 @@ public final class LearnFlow {
          *
          * @param before the label the state had for it, if any: the same one means the classifier was not asked
          */
-        record Learnt(FetchedMessage message, Headline headline, String digest, LearnResult result, Optional<Label> before)
+        record Learnt(Original original, Headline headline, String digest, LearnResult result, Optional<Label> before)
                 implements Fate {}
 
         /** The classifier refused it; tried again on later runs, or given up on. */
-        record Refused(FetchedMessage message, Headline headline, FailedMessages.Failure failure) implements Fate {}
+        record Refused(Original original, Headline headline, FailedMessages.Failure failure) implements Fate {}
 
         /** No mail message at all, or one the classifier could not read: no later run would do better. */
-        record Undecodable(FetchedMessage message, Headline headline, String reason) implements Fate {}
+        record Undecodable(Original original, Headline headline, String reason) implements Fate {}
     }
 
-    /** A batch's messages by what happens to them next. */
+    /** A group's messages by what happens to them next. */
     private static final class Sorted {
         final UidSet.Builder learnt = UidSet.builder();
+        /** The learnt messages' fingerprints, to remember them by. */
+        final List<String> digests = new ArrayList<>();
         final UidSet.Builder toErrors = UidSet.builder();
         final UidSet.Builder toUndecodable = UidSet.builder();
         /** Given up on without a folder to go to: left where they are, never tried again. */
@@ -161,20 +209,20 @@ public final class LearnFlow {
         byte[] original = SpamAssassinReports.unwrap(m.raw());
         Headline headline = Headline.of(original);
         String notAMessage = MessageIds.notAMessage(original);
-        if (notAMessage != null) return new Fate.Undecodable(m, headline, notAMessage);
+        if (notAMessage != null) return new Fate.Undecodable(Original.of(m), headline, notAMessage);
         String digest = MessageIds.digest(original);
         Optional<Label> before = session.state().learnedAs(session.account(), digest, session.classifier().name());
         LearnResult result;
         try {
             result = teach(session, original, settings.label(), before);
         } catch (MessageRejectedException e) {
-            return new Fate.Refused(m, headline, new FailedMessages.Failure(m, e));
+            return new Fate.Refused(Original.of(m), headline, new FailedMessages.Failure(m, e));
         } catch (RuntimeException e) {
             // One odd message must not stop the training of the others, and would fail the same way on every run.
-            return new Fate.Undecodable(m, headline, session.classifier().name() + " could not read it: " + e);
+            return new Fate.Undecodable(Original.of(m), headline, session.classifier().name() + " could not read it: " + e);
         }
         session.listener().learned(folder, m.uid(), settings.label(), result);
-        return new Fate.Learnt(m, headline, digest, result, before);
+        return new Fate.Learnt(Original.of(m), headline, digest, result, before);
     }
 
     /**
@@ -189,7 +237,7 @@ public final class LearnFlow {
 
     /** The log line's outcome of a message, once every action on it is confirmed. */
     private TrainingOutcome outcome(String folder, Fate fate, FailedMessages.Outcome given) {
-        long uid = fate.message().uid();
+        long uid = fate.original().uid();
         String label = settings.label().lowerName();
         String what = switch (fate) {
             case Fate.Learnt l when l.before().isEmpty() -> (l.result() == LearnResult.LEARNED ? "learnt as " + label

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -315,22 +316,31 @@ public final class StateStore implements AutoCloseable {
     /** Records what the classifier was taught; teaching the other label later replaces it. */
     public void markLearned(String account, String messageKey, String classifierName, Label label)
             throws StateException {
+        markLearned(account, List.of(messageKey), classifierName, label);
+    }
+
+    /** Records a batch of lessons of one label in one transaction (one disk sync, not one per message). */
+    public void markLearned(String account, Collection<String> messageKeys, String classifierName, Label label)
+            throws StateException {
         JournalEntry.requireText(account, "account");
-        JournalEntry.requireText(messageKey, "messageKey");
+        for (String key : messageKeys) JournalEntry.requireText(key, "messageKey");
         JournalEntry.requireText(classifierName, "classifierName");
         Objects.requireNonNull(label, "label == null");
-        inTransaction("record a learned message", () -> {
+        if (messageKeys.isEmpty()) return;
+        inTransaction("record learned messages", () -> {
             try (PreparedStatement upsert = connection.prepareStatement(
                     """
                     INSERT INTO learned (account, message_key, classifier, label, learned_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (account, message_key, classifier)
                     DO UPDATE SET label = excluded.label, learned_at = excluded.learned_at""")) {
-                upsert.setString(1, account);
-                upsert.setString(2, messageKey);
-                upsert.setString(3, classifierName);
-                upsert.setString(4, label.name());
-                upsert.setLong(5, clock.millis());
-                upsert.executeUpdate();
+                for (String key : messageKeys) {
+                    upsert.setString(1, account);
+                    upsert.setString(2, key);
+                    upsert.setString(3, classifierName);
+                    upsert.setString(4, label.name());
+                    upsert.setLong(5, clock.millis());
+                    upsert.executeUpdate();
+                }
             }
             return null;
         });

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -249,6 +250,51 @@ class JournalOnDovecotTest {
         assertEquals(1, journalRows("SELECT count(*) FROM journal_entry WHERE step = 'ABANDONED'"), "it stays visible");
         IsbgCli.Run after = cli.run(scan);
         assertFalse(after.err().contains("WARNING:"), "an abandoned entry is not retried: " + after);
+    }
+
+    /**
+     * Issue 10: the connection cut between learning and moving (at the command that moves learnt spam to
+     * learned_spam): the next begone run finishes the move, nothing is lost or doubled, and spamd's Bayes counts each
+     * message once.
+     */
+    @ParameterizedTest(name = "server offers MOVE: {0}")
+    @ValueSource(booleans = {true, false})
+    void aConnectionCutBetweenLearningAndMovingLosesNothingAndTheNextRunLearnsNothingTwice(boolean offerMove) throws Exception {
+        startDovecot(offerMove);
+        // The tests share spamd's Bayes: each learns messages of its own.
+        int first = offerMove ? 400 : 410;
+        List<byte[]> spam = TestMail.pitches(first, 3);
+        List<byte[]> ham = TestMail.hams(first, 2);
+        dovecot.replace("alice", Map.of("report_spam", spam, "report_ham", ham));
+        long[] before = spamd.learns();
+        try (FaultProxy proxy = FaultProxy.start(dovecot.imapPort(),
+                FaultProxy.Policy.dropWhenClientSends(offerMove ? "UID MOVE" : "UID COPY"))) {
+            Path config = dir.resolve("config.yaml");
+            Files.writeString(config, """
+                    accounts:
+                      - name: alice
+                        classifier: spamd
+                        spamd: 127.0.0.1:%d
+                        imap: { host: 127.0.0.1, port: %d, tls: plaintext, user: alice, password: { env: PW } }
+                        folders: { scan: [INBOX], spam: Junk }
+                        training: { learn-spam: [report_spam], learn-ham: [report_ham], after: { spam: learned_spam, ham: learned_ham } }
+                    """.formatted(spamd.port(), proxy.port()));
+
+            IsbgCli.Run cut = cli.run("run", "--config", config.toString());
+            assertRan(ExitCode.IMAP_ERROR.code(), cut);
+            assertEquals(1, proxy.drops());
+            assertTrue(Arrays.equals(new long[] {before[0] + 3, before[1]}, spamd.learns()), "spam learnt before the cut");
+
+            proxy.policy(FaultProxy.Policy.pass());
+            assertRan(0, cli.run("run", "--config", config.toString()));
+        }
+
+        assertEquals(TestMail.messageIds(spam).stream().toList(), sortedIds("learned_spam"));
+        assertEquals(TestMail.messageIds(ham).stream().toList(), sortedIds("learned_ham"));
+        assertEquals(List.of(), sortedIds("report_spam"));
+        assertEquals(List.of(), sortedIds("report_ham"));
+        long[] after = spamd.learns();
+        assertTrue(Arrays.equals(new long[] {before[0] + 3, before[1] + 2}, after), Arrays.toString(before) + " -> " + Arrays.toString(after));
     }
 
     /** Moves the journal's clock back, as if its entries had been written {@code age} ago. */
