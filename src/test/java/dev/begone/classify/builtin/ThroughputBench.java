@@ -14,7 +14,8 @@ import java.util.Random;
  * Core throughput of the built-in classifier on one thread: features + score + update per message, corpus held
  * in memory, after warm-up passes. Prints messages per second per round and their min/median/max; the goal is
  * stated on the minimum, the slowest round. Each rate is given by the wall clock and by the thread's CPU time: on
- * a machine other work shares, only the CPU-time rate says what one core does. Then the model's size: saved after the whole corpus, and after
+ * a machine other work shares, only the CPU-time rate says what one core does, and the load average printed with
+ * them says how much the other work took of the caches and the memory bus. Then the model's size: saved after the whole corpus, and after
  * 100,000 synthetic variants of its messages (each with fresh words and numbers, so the model keeps meeting new
  * features, as a mailbox over years does). Args: CORPUS_DIR.
  */
@@ -39,6 +40,8 @@ public final class ThroughputBench {
             labels.add(f[1].equals("spam") ? Label.SPAM : Label.HAM);
             bytes += m.length;
         }
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        double loadAtStart = os.getSystemLoadAverage();
         double[] rates = new double[MEASURED_ROUNDS];
         double[] cpuRates = new double[MEASURED_ROUNDS];
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -63,6 +66,8 @@ public final class ThroughputBench {
         }
         summary("wall clock", rates);
         summary("CPU time", cpuRates);
+        System.out.printf(Locale.ROOT, "load average over the last minute: %.2f at the start, %.2f at the end, on %d cores%n",
+                loadAtStart, os.getSystemLoadAverage(), os.getAvailableProcessors());
         modelSizes(messages, labels);
     }
 
