@@ -14,11 +14,17 @@ import java.util.stream.Collectors;
  * (rspamd+builtin 1-ROCA% 0.20 against the built-in's 0.057 alone). The regression learns how far to trust each
  * member, and its output is a probability again, so one band applies whatever the members are.
  *
+ * <p>The regression is Bayesian and online (the Laplace approximation, as in an extended Kalman filter): the weights
+ * start from the members' mean with a Gaussian prior of precision {@link #PRIOR_PRECISION}, and each lesson adds
+ * its curvature p(1-p)xx' to the precision and moves the weights by the precision's inverse times its gradient, a
+ * Newton step. It reaches in tens of lessons what a batch fit over the stream gives; with one AdaGrad step per
+ * weight (rate 0.2), Rspamd still had 0.55 of the built-in's weight after 6,000 messages where a batch fit gives it
+ * 0.25-0.33, and spamd+builtin misfiled 0.12 % of ham by date at the default threshold.
+ *
  * <p>Until its first lesson it is the plain mean of the log-odds of the members that are sure (of all when none
- * is), as averaging was. The regression starts from equal weights, each with its own AdaGrad step, and takes
- * every member's log-odds, UNSURE or not: leaving out the built-in while it abstained took rspamd+builtin's
- * 1-ROCA% by date from 0.054 to 0.101, since an abstaining model's score still ranks. When every member is
- * UNSURE the fusion is UNSURE too. Otherwise the outcome is SPAM above
+ * is), as averaging was. The regression takes every member's log-odds, UNSURE or not: leaving out the built-in
+ * while it abstained took rspamd+builtin's 1-ROCA% by date from 0.054 to 0.101, since an abstaining model's score
+ * still ranks. When every member is UNSURE the fusion is UNSURE too. Otherwise the outcome is SPAM above
  * {@link #SPAM_PROBABILITY}, HAM at or below {@link #HAM_PROBABILITY}, UNSURE between, as for the built-in
  * classifier. The fused score is the probability in percent, against a threshold of 98.
  *
@@ -33,20 +39,25 @@ public final class FusionClassifier implements Classifier {
     static final double HAM_PROBABILITY = 0.5;
     /** Log-odds beyond this say no more; it keeps one member's 1000 points from swamping the update. */
     private static final double LIMIT = 30;
-    /** Inputs are log-odds / SCALE, so they stay within ±3 where one learning rate suits every weight. */
+    /** Inputs are log-odds / SCALE, so they stay within ±3, the range the prior below is stated in. */
     private static final double SCALE = 10;
     /**
-     * Fast, because the stream's first messages count as much as its last: by date, rspamd+builtin had 1-ROCA%
-     * 0.061 at 0.1 (epsilon 1), 0.054 at 0.2 (epsilon 0.001), 0.059 at 1.
+     * How firmly the combination starts from the members' mean: the precision of the Gaussian prior on each weight.
+     * Over the shared corpus's date order and five shuffles, with spamd and with Rspamd: at 1, rspamd+builtin
+     * misfiled 0.145 % of ham by date at the default threshold; at 10, it ranked worse than the built-in alone in
+     * two orders instead of one.
      */
-    private static final double RATE = 0.2;
-    private static final double ADAGRAD_EPSILON = 0.001;
+    private static final double PRIOR_PRECISION = 3;
     private final List<Classifier> members;
     /** Where the combination is kept, or null for one that lives as long as this object. */
     private final Path weightsFile;
-    /** One weight per member, then the bias; each with its AdaGrad sum of squared gradients. */
+    /** One weight per member, then the bias. */
     private final double[] weights;
-    private final double[] squares;
+    /**
+     * The posterior precision of the weights (row-major, symmetric): the prior's plus, for every lesson, the
+     * curvature p(1-p) x x' of its log-likelihood.
+     */
+    private final double[] precision;
     private final Object lock = new Object();
     /** The members' verdicts on the message this thread scored last: learning it right after needs them again. */
     private final ThreadLocal<Scored> lastScored = new ThreadLocal<>();
@@ -63,9 +74,11 @@ public final class FusionClassifier implements Classifier {
         if (members.size() < 2) throw new IllegalArgumentException("fusion needs at least two classifiers, got " + members.size());
         this.members = List.copyOf(members);
         this.weightsFile = weightsFile;
-        this.weights = new double[members.size() + 1];
-        this.squares = new double[members.size() + 1];
+        int k = members.size() + 1;
+        this.weights = new double[k];
+        this.precision = new double[k * k];
         for (int j = 0; j < members.size(); j++) weights[j] = SCALE / members.size();
+        for (int j = 0; j < k; j++) precision[j * k + j] = PRIOR_PRECISION;
     }
 
     /**
@@ -77,12 +90,13 @@ public final class FusionClassifier implements Classifier {
         FusionFile.Contents c = FusionFile.read(weightsFile);
         if (c == null) return f;
         List<String> names = f.members.stream().map(Classifier::name).toList();
-        if (!c.members().equals(names) || c.weights().length != f.weights.length) {
+        if (!c.members().equals(names) || c.weights().length != f.weights.length
+                || c.precision().length != f.precision.length) {
             throw new ClassifierException("fusion weights " + weightsFile + " were learnt for "
                     + String.join("+", c.members()) + " with " + c.weights().length + " weights, not for " + f.name());
         }
         System.arraycopy(c.weights(), 0, f.weights, 0, f.weights.length);
-        System.arraycopy(c.squares(), 0, f.squares, 0, f.squares.length);
+        System.arraycopy(c.precision(), 0, f.precision, 0, f.precision.length);
         f.taught = c.taught();
         return f;
     }
@@ -144,12 +158,15 @@ public final class FusionClassifier implements Classifier {
         lastScored.remove();
         double[] x = inputs(verdicts);
         synchronized (lock) {
-            double g = (label == Label.SPAM ? 1 : 0) - sigmoid(margin(x));
-            for (int j = 0; j < x.length; j++) {
-                double gj = g * x[j];
-                squares[j] += gj * gj;
-                weights[j] += RATE * gj / Math.sqrt(squares[j] + ADAGRAD_EPSILON);
+            double p = sigmoid(margin(x));
+            int k = x.length;
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) precision[i * k + j] += p * (1 - p) * x[i] * x[j];
             }
+            double[] gradient = new double[k];
+            for (int j = 0; j < k; j++) gradient[j] = ((label == Label.SPAM ? 1 : 0) - p) * x[j];
+            double[] step = solve(precision, gradient);
+            for (int j = 0; j < k; j++) weights[j] += step[j];
             taught = true;
         }
         boolean learned = false;
@@ -179,6 +196,34 @@ public final class FusionClassifier implements Classifier {
         return x;
     }
 
+    /**
+     * Solves {@code a y = b} for the symmetric positive definite {@code a} (row-major, n by n) by Cholesky
+     * factorisation; n is the number of members plus one, so this is a few dozen operations.
+     */
+    static double[] solve(double[] a, double[] b) {
+        int n = b.length;
+        double[] l = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double sum = a[i * n + j];
+                for (int m = 0; m < j; m++) sum -= l[i * n + m] * l[j * n + m];
+                l[i * n + j] = i == j ? Math.sqrt(sum) : sum / l[j * n + j];
+            }
+        }
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            double sum = b[i];
+            for (int m = 0; m < i; m++) sum -= l[i * n + m] * y[m];
+            y[i] = sum / l[i * n + i];
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            double sum = y[i];
+            for (int m = i + 1; m < n; m++) sum -= l[m * n + i] * y[m];
+            y[i] = sum / l[i * n + i];
+        }
+        return y;
+    }
+
     private double margin(double[] x) {
         double m = 0;
         for (int j = 0; j < x.length; j++) m += weights[j] * x[j];
@@ -197,7 +242,7 @@ public final class FusionClassifier implements Classifier {
         // Under the lock, so that two syncs cannot overwrite a newer combination with an older one.
         synchronized (lock) {
             FusionFile.write(weightsFile, new FusionFile.Contents(members.stream().map(Classifier::name).toList(),
-                    taught, weights, squares));
+                    taught, weights, precision));
         }
     }
 

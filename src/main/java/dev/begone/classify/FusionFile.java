@@ -16,7 +16,7 @@ import java.util.zip.CRC32C;
 
 /**
  * The file of a fusion's learnt combination: a magic line, a version, the members' names (the weights mean nothing
- * for other members), whether it was taught, then the weights and their AdaGrad sums as doubles, and a CRC32C of
+ * for other members), whether it was taught, then the weights and their precision matrix as doubles, and a CRC32C of
  * everything before it. Replaced with {@link AtomicFile}, so a crash leaves the old combination or the new one.
  */
 final class FusionFile {
@@ -25,7 +25,7 @@ final class FusionFile {
     /** Far above any sensible fusion; it keeps a corrupt length from allocating gigabytes. */
     private static final int MAX_LENGTH = 1024;
 
-    record Contents(List<String> members, boolean taught, double[] weights, double[] squares) {}
+    record Contents(List<String> members, boolean taught, double[] weights, double[] precision) {}
 
     private FusionFile() {}
 
@@ -63,10 +63,12 @@ final class FusionFile {
         for (int j = 0; j < n; j++) members.add(in.readUTF());
         boolean taught = in.readBoolean();
         double[] weights = doubles(in);
-        double[] squares = doubles(in);
-        if (squares.length != weights.length) throw new IOException("weights and sums differ in length");
+        double[] precision = doubles(in);
+        if (precision.length != weights.length * weights.length) {
+            throw new IOException("a precision matrix of " + precision.length + " entries for " + weights.length + " weights");
+        }
         if (in.available() != 0) throw new IOException("followed by garbage");
-        return new Contents(members, taught, weights, squares);
+        return new Contents(members, taught, weights, precision);
     }
 
     private static int length(int n) throws IOException {
@@ -91,7 +93,7 @@ final class FusionFile {
             data.writeInt(c.members().size());
             for (String m : c.members()) data.writeUTF(m);
             data.writeBoolean(c.taught());
-            for (double[] a : List.of(c.weights(), c.squares())) {
+            for (double[] a : List.of(c.weights(), c.precision())) {
                 data.writeInt(a.length);
                 for (double v : a) data.writeDouble(v);
             }

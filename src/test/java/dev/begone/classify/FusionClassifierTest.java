@@ -209,6 +209,18 @@ class FusionClassifierTest {
     }
 
     @Test
+    void theNewtonStepSolvesASymmetricPositiveDefiniteSystem() {
+        double[] a = {4, 2, 0.6, 2, 5, 1, 0.6, 1, 3};
+        double[] x = {1, -2, 0.5};
+        double[] b = new double[3];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) b[i] += a[i * 3 + j] * x[j];
+        }
+        double[] solved = FusionClassifier.solve(a, b);
+        for (int i = 0; i < 3; i++) assertEquals(x[i], solved[i], 1e-12);
+    }
+
+    @Test
     void fusionOfOneIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new FusionClassifier(List.of(BuiltinClassifier.inMemory(BuiltinOptions.defaults()))));

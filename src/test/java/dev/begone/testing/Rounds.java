@@ -22,6 +22,8 @@ public final class Rounds {
      */
     public static Rates measure(int warmUp, int measured, int items, String note, Runnable round) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        double loadAtStart = os.getSystemLoadAverage();
         double[] wall = new double[measured];
         double[] cpu = new double[measured];
         for (int r = 0; r < warmUp + measured; r++) {
@@ -37,6 +39,9 @@ public final class Rounds {
             System.out.printf(Locale.ROOT, "%s round %d: %d msgs in %.2f s = %.0f msgs/s, by CPU time %.0f msgs/s%s%n",
                     r < warmUp ? "warm-up" : "measured", r, items, seconds, items / seconds, items / cpuSeconds, note);
         }
+        // On a shared machine the slowest round follows the other work's load: say how much there was.
+        System.out.printf(Locale.ROOT, "load average over the last minute: %.2f at the start, %.2f at the end, on %d cores%n",
+                loadAtStart, os.getSystemLoadAverage(), os.getAvailableProcessors());
         return new Rates(wall, cpu);
     }
 

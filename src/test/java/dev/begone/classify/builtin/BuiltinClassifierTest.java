@@ -176,6 +176,32 @@ class BuiltinClassifierTest {
     }
 
     @Test
+    void learningAMessageJustScoredTeachesExactlyWhatLearningItColdDoes() {
+        BuiltinClassifier scoredFirst = BuiltinClassifier.inMemory(BuiltinOptions.defaults().withMinimums(1, 1));
+        BuiltinClassifier cold = BuiltinClassifier.inMemory(BuiltinOptions.defaults().withMinimums(1, 1));
+        Random random = new Random(SEED + 4);
+        for (int i = 0; i < 60; i++) {
+            boolean spam = random.nextBoolean();
+            byte[] m = synthetic(random, spam);
+            Label label = spam ? Label.SPAM : Label.HAM;
+            scoredFirst.classify(m);
+            scoredFirst.learn(m, label);
+            cold.learn(m, label);
+        }
+        // the same array refilled with another message between scoring and learning is not mistaken for the first
+        byte[] reused = synthetic(random, true);
+        scoredFirst.classify(reused);
+        byte[] ham = synthetic(random, false);
+        System.arraycopy(ham, 0, reused, 0, Math.min(ham.length, reused.length));
+        scoredFirst.learn(reused, Label.HAM);
+        cold.learn(reused.clone(), Label.HAM);
+        for (int i = 0; i < 10; i++) {
+            byte[] m = synthetic(random, i % 2 == 0);
+            assertEquals(cold.classify(m).logOdds(), scoredFirst.classify(m).logOdds(), 0);
+        }
+    }
+
+    @Test
     void savedModelLoadsWithTheSameScoresAndCounts() throws Exception {
         Path file = dir.resolve("model.bin");
         BuiltinClassifier c = trained(BuiltinClassifier.load(file, BuiltinOptions.defaults()), 30);
