@@ -6,9 +6,7 @@ import dev.begone.classify.Label;
 import dev.begone.config.AccountConfig;
 import dev.begone.config.Configuration;
 import dev.begone.config.ConfigException;
-import dev.begone.config.Filing;
 import dev.begone.config.Housekeeping;
-import dev.begone.config.RoutingRule;
 import dev.begone.config.Training;
 import dev.begone.imap.MailStore;
 import dev.begone.imap.MailStoreException;
@@ -94,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
         List<AccountConfig> chosen = chosen(c);
         List<Row> rows = new ArrayList<>();
         for (AccountConfig a : chosen) {
-            rows.add(run(a, c, err));
+            rows.add(run(a, err));
             err.flush();
         }
         boolean somethingToSay = rows.stream().anyMatch(r -> r.code() != ExitCode.OK || r.warnings() > 0);
@@ -117,11 +115,11 @@ final class RunCommand implements Callable<Integer> {
         return STATE_KEY_PREFIX + account;
     }
 
-    private Row run(AccountConfig a, Configuration c, PrintWriter err) {
+    private Row run(AccountConfig a, PrintWriter err) {
         long start = System.nanoTime();
         Verbose listener = Verbose.account(err, a.name(), verbose);
         try {
-            AccountRun.Result result = process(a, c, listener);
+            AccountRun.Result result = process(a, listener);
             for (AccountRun.Learnt l : result.learnt()) {
                 listener.classifierFailures(l.label().lowerName() + "s of " + l.folder() + " not learned", l.stats().skipped(), l.stats().failed());
             }
@@ -142,9 +140,9 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private AccountRun.Result process(AccountConfig a, Configuration c, Verbose listener)
+    private AccountRun.Result process(AccountConfig a, Verbose listener)
             throws IOException, ClassifierException {
-        List<String> unsupported = unsupportedKeys(a, c);
+        List<String> unsupported = unsupportedKeys(a);
         if (!unsupported.isEmpty()) {
             throw ExitException.badArguments(String.join(", ", unsupported) + ": this version of begone does not apply "
                     + (unsupported.size() == 1 ? "this key" : "these keys") + " yet; remove "
@@ -193,6 +191,8 @@ final class RunCommand implements Callable<Integer> {
         for (String f : a.folders().scan()) {
             // Filed spam is moved: copied, then removed from the scanned folder once the copy is confirmed.
             scan.add(ScanSettings.builder(f)
+                    .filing(a.filing())
+                    .dropFolder(folders.trash())
                     .spamFolder(folders.spam())
                     .maxSizeBytes(a.limits().maxSize())
                     .partialRun(a.limits().partialRun())
@@ -231,20 +231,8 @@ final class RunCommand implements Callable<Integer> {
      * Keys the configuration accepts whose work the engine cannot do yet: an account that has any fails rather than
      * run without them (mail the user expects routed, deduplicated or expired would silently not be).
      */
-    private static List<String> unsupportedKeys(AccountConfig a, Configuration c) {
+    private static List<String> unsupportedKeys(AccountConfig a) {
         List<String> keys = new ArrayList<>();
-        Filing f = a.filing();
-        List<RoutingRule> rules = f.routing().rules();
-        String inFile = c.file() + ":";
-        if (rules.stream().anyMatch(r -> r.origin().startsWith(inFile))) keys.add("rules");
-        if (rules.stream().anyMatch(r -> !r.origin().startsWith(inFile))) keys.add("rules-file");
-        if (f.routing().taggedAddresses()) keys.add("tagged-addresses");
-        if (!f.routing().noSpamCheck().isEmpty()) keys.add("no-spam-check");
-        if (!f.levels().levels().isEmpty()) keys.add("levels");
-        if (f.levels().unsure().isPresent()) keys.add("unsure");
-        if (!f.senders().allow().isEmpty()) keys.add("allow");
-        if (!f.senders().deny().isEmpty()) keys.add("deny");
-        if (f.duplicates().isPresent()) keys.add("duplicates");
         Housekeeping h = a.housekeeping();
         if (!h.retention().isEmpty()) keys.add("retention");
         if (!h.archive().isEmpty()) keys.add("archive");

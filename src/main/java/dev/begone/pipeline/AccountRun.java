@@ -1,6 +1,7 @@
 package dev.begone.pipeline;
 
 import dev.begone.classify.Label;
+import dev.begone.config.Filing;
 import dev.begone.rules.SpamPolicy;
 import java.io.IOException;
 import java.time.Duration;
@@ -81,6 +82,11 @@ public final class AccountRun {
         List<Scanned> scanned = new ArrayList<>();
         for (ScanSettings s : plan.scan()) {
             scanned.add(new Scanned(s.folder(), new ScanFlow(session, s, plan.policy()).run()));
+        }
+        // Duplicate keys count within their window only; without duplicates: configured, none counts.
+        if (!plan.scan().isEmpty() && !plan.dryRun()) {
+            int days = plan.scan().stream().mapToInt(s -> s.filing().duplicates().map(Filing.Duplicates::withinDays).orElse(0)).max().orElse(0);
+            session.state().pruneDuplicates(session.account(), Duration.ofDays(days));
         }
         // Finished actions stay in the journal for a while (to see what was done), not forever.
         session.state().pruneJournal(session.account(), plan.journalRetention());

@@ -138,7 +138,7 @@ final class ActionRunner {
                 case COPY, MOVE -> o.fingerprint();
                 case FLAG, EXPUNGE -> null;
             };
-            messages.add(new JournalEntry.Message(uid, o.fingerprint(), o.size(), o.messageId(), copy, 0));
+            messages.add(new JournalEntry.Message(uid, o.fingerprint(), o.size(), o.messageId(), copy, 0, o.note()));
         }
         return JournalEntry.intent(account, purpose, a.kind(), folder.name(), folder.uidValidity(), a.uids(), a.target(),
                 a.flags(), target == null ? 0 : target.uidValidity(), target == null ? 0 : target.uidNext(), messages, null);

@@ -1,0 +1,332 @@
+package dev.begone.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.begone.imap.FetchedMessage;
+import dev.begone.imap.FolderInfo;
+import dev.begone.imap.ImapMailStore;
+import dev.begone.imap.MailStore;
+import dev.begone.imap.SearchCriteria;
+import dev.begone.imap.TlsMode;
+import dev.begone.imap.UidSet;
+import dev.begone.testing.Dovecot;
+import dev.begone.testing.Mailbox;
+import dev.begone.testing.SharedCorpus;
+import dev.begone.testing.Spamd;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The delivery rules under {@code begone run} on a real Dovecot, scored by a real spamd: one configuration that uses
+ * every rule kind (routing with DROP and a rules file, tagged addresses, no-spam-check, three score levels and the
+ * unsure band, allow and deny, duplicates by Message-ID for alice and by body for bob) over a mixed sample, generated
+ * messages that each hit one rule and, when the shared corpus is there, real mail routed by a header added to it.
+ *
+ * <p>The classifier is spamd fused with a built-in model that never learns: the fusion then follows spamd alone, as
+ * a probability (the score in percent, {@code 100 / (1 + e^(5 - points))}), and has an unsure band (50 to 98). Local
+ * SpamAssassin rules give the messages of each band their points: 7 unsure, 10 spam, 14 level 1, 21 level 2, GTUBE's
+ * 1000 the drop level.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class DeliveryOnDovecotTest {
+    private static final String LOCAL_RULES = """
+            header BEGONE_UNSURE Subject =~ /\\bgrey-zone\\b/
+            score BEGONE_UNSURE 7
+            header BEGONE_SPAM Subject =~ /\\bplain-spam\\b/
+            score BEGONE_SPAM 10
+            header BEGONE_LOW Subject =~ /\\blevel-low\\b/
+            score BEGONE_LOW 14
+            header BEGONE_HIGH Subject =~ /\\blevel-high\\b/
+            score BEGONE_HIGH 21
+            """;
+
+    private static final String TEST_ID = "X-Test-Id";
+    private static final Pattern TEST_ID_LINE = Pattern.compile("(?m)^X-Test-Id: (\\S+)\r?$");
+
+    @TempDir
+    static Path serverDir;
+
+    @TempDir
+    static Path spamdDir;
+
+    static Dovecot dovecot;
+    static Spamd spamd;
+    /** Up to 20 corpus messages, each with an X-Test-Id and the X-Corpus header a rule routes by. */
+    static List<byte[]> corpus = List.of();
+
+    @TempDir
+    Path home;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        dovecot = Dovecot.start(serverDir);
+        spamd = Spamd.start(spamdDir, Spamd.Config.DEFAULT, LOCAL_RULES);
+        Optional<Path> root = SharedCorpus.root();
+        if (root.isPresent()) {
+            List<byte[]> sample = SharedCorpus.sample(root.get(), 20);
+            List<byte[]> marked = new ArrayList<>();
+            for (int i = 0; i < sample.size(); i++) {
+                byte[] head = (TEST_ID + ": corpus-" + i + "\r\nX-Corpus: yes\r\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] m = new byte[head.length + sample.get(i).length];
+                System.arraycopy(head, 0, m, 0, head.length);
+                System.arraycopy(sample.get(i), 0, m, head.length, sample.get(i).length);
+                marked.add(m);
+            }
+            corpus = marked;
+        }
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        try {
+            if (spamd != null) spamd.close();
+        } finally {
+            if (dovecot != null) dovecot.close();
+        }
+    }
+
+    // ---- the sample and the table
+
+    /** One generated message: its id, where it is put before the run, and the folder the rules must send it to. */
+    record Row(String account, String id, String from, String to, String subject, String extraHeaders, String body,
+            String expected) {}
+
+    private static final String GTUBE = Spamd.GTUBE;
+
+    /** In delivery order within each account's INBOX: duplicates by Message-ID and body depend on it. */
+    static final List<Row> TABLE = List.of(
+            row("alice", "ham", "carol@example.com", "Lunch on Friday", "Shall we meet at noon?", "INBOX"),
+            row("alice", "list", "news@lists.example.org", "Weekly digest", GTUBE, "lists/example"), // no-spam-check
+            row("alice", "announce", "events@example.com", "[ann] Summer fair", "Come along on Saturday.", "announce"),
+            row("alice", "announce-spam", "events@example.com", "[ann] You won", GTUBE, "Trash"), // scored: the drop level
+            new Row("alice", "unwanted", "shop@example.com", "unwanted@example.org", "Sale", "", "Buy now.", "Trash"), // DROP
+            new Row("alice", "bulk", "mailer@example.com", "bob@example.org", "Newsletter", "X-Mailer: BulkMailer 3\r\n",
+                    "Our news.", "bulk"), // the rules file
+            new Row("alice", "tagged", "orders@shop.example", "alice+shop@example.org", "Your order", "", "Shipped.", "shop"),
+            row("alice", "allowed", "pal@friends.example", "Joke of the day", GTUBE, "INBOX"),
+            row("alice", "denied", "promo@spammer.example", "Hello", "Nothing to see.", "Junk"),
+            row("alice", "unsure", "someone@example.com", "grey-zone offer", "Maybe.", "Spam/maybe"),
+            row("alice", "spam", "someone@example.com", "plain-spam offer", "Buy.", "Junk"),
+            row("alice", "level-low", "someone@example.com", "level-low offer", "Buy more.", "Spam/low"),
+            row("alice", "level-high", "someone@example.com", "level-high offer", "Buy even more.", "Spam/high"),
+            row("alice", "level-drop", "someone@example.com", "Prize", GTUBE, "Trash"),
+            new Row("alice", "dup-first", "carol@example.com", "bob@example.org", "Minutes", "Message-ID: <minutes-7@example.com>\r\n",
+                    "The minutes, first delivery.", "INBOX"),
+            new Row("alice", "dup-second", "carol@example.com", "bob@example.org", "Minutes", "Message-ID: <minutes-7@example.com>\r\n",
+                    "The minutes, delivered again.", "Duplicates"),
+            row("bob", "report-1", "cron@example.com", "Disk report", "Disk usage is 71 percent on /srv\r\nall fine", "Trash"),
+            row("bob", "report-2", "cron@example.com", "Disk report", "Disk usage is 71 percent\r\n  on /srv all fine", "INBOX"),
+            row("bob", "ham", "carol@example.com", "Lunch", "Noon?", "INBOX"));
+
+    private static Row row(String account, String id, String from, String subject, String body, String expected) {
+        return new Row(account, id, from, "bob@example.org", subject, "", body, expected);
+    }
+
+    private static byte[] message(Row r, int n) {
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT)
+                .format(ZonedDateTime.now(ZoneOffset.UTC).minusMinutes(100 - n).withNano(0));
+        String headers = "From: " + r.from() + "\r\nTo: " + r.to() + "\r\nSubject: " + r.subject() + "\r\nDate: " + date + "\r\n"
+                + (r.extraHeaders().contains("Message-ID:") ? "" : "Message-ID: <" + r.id() + "-" + r.account() + "@test.example>\r\n")
+                + r.extraHeaders() + TEST_ID + ": " + r.id() + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n";
+        return (headers + r.body() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Where every message of {@code account} must be after a run, by X-Test-Id. */
+    static Map<String, String> expected(String account) {
+        Map<String, String> out = new TreeMap<>();
+        for (Row r : TABLE) if (r.account().equals(account)) out.put(r.id(), r.expected());
+        if (account.equals("alice")) for (int i = 0; i < corpus.size(); i++) out.put("corpus-" + i, "corpus");
+        return out;
+    }
+
+    @BeforeEach
+    void fillMailboxes() throws Exception {
+        for (String user : List.of("alice", "bob")) {
+            List<byte[]> inbox = new ArrayList<>();
+            int n = 0;
+            for (Row r : TABLE) if (r.account().equals(user)) inbox.add(message(r, n++));
+            if (user.equals("alice")) inbox.addAll(corpus);
+            deleteFoldersBut(user, Set.of("INBOX", "Junk", "Trash"));
+            dovecot.replace(user, Map.of("INBOX", inbox, "Junk", List.of(), "Trash", List.of()));
+        }
+    }
+
+    private static List<String> folders(String user) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (MailStore store = ImapMailStore.connect(dovecot.settings(user, TlsMode.IMPLICIT))) {
+            for (FolderInfo f : store.listFolders()) {
+                if (!f.hasAttribute("\\NonExistent") && !f.hasAttribute("\\Noselect")) names.add(f.name());
+            }
+        }
+        return names;
+    }
+
+    private void deleteFoldersBut(String user, Set<String> keep) throws Exception {
+        List<String> names = new ArrayList<>(folders(user));
+        names.removeAll(keep);
+        // Children first, so that a parent is empty of folders when it goes.
+        names.sort((a, b) -> b.length() - a.length());
+        for (String name : names) dovecot.deleteFolder(user, name);
+    }
+
+    Path config() throws Exception {
+        Path rules = home.resolve("more.rules");
+        Files.writeString(rules, """
+                # routed by the program that sent it
+                X-Mailer: BulkMailer : bulk
+                """);
+        Path file = home.resolve("config.yaml");
+        Files.writeString(file, """
+                defaults:
+                  classifier: spamd+builtin
+                  spamd: 127.0.0.1:%d
+                  partial-run: 0
+                  max-size: 10000000
+                  imap: { host: 127.0.0.1, port: %d, tls: implicit, ca: %s }
+                  folders: { scan: [INBOX], spam: Junk, trash: Trash }
+                  rules:
+                    - "X-Corpus:^yes$:corpus"
+                    - "From:.*@lists\\\\.example\\\\.org:lists/example"
+                    - "Subject:^\\\\[ann\\\\]:announce"
+                    - "To:.*unwanted@.*:DROP"
+                  rules-file: more.rules
+                  tagged-addresses: true
+                  no-spam-check: [lists/example, corpus]
+                  levels:
+                    - { above: 99.9, folder: Spam/low }
+                    - { above: 99.999, folder: Spam/high }
+                    - { above: 99.9999999, action: drop }
+                  unsure: { folder: Spam/maybe }
+                  allow: ["*@friends.example"]
+                  deny: ["*@spammer.example"]
+                accounts:
+                  - name: alice
+                    imap: { user: alice, password: { env: ALICE_PW } }
+                    duplicates: { by: message-id, within-days: 14, keep: first, action: { folder: Duplicates } }
+                  - name: bob
+                    imap: { user: bob, password: { env: BOB_PW } }
+                    duplicates: { by: body, keep: last, action: drop }
+                """.formatted(spamd.port(), dovecot.imapsPort(), dovecot.certPem()));
+        return file;
+    }
+
+    IsbgCli cli() {
+        return new IsbgCli(home).env("ALICE_PW", Dovecot.PASSWORDS.get("alice")).env("BOB_PW", Dovecot.PASSWORDS.get("bob"));
+    }
+
+    /** Folder, then every message there as its X-Test-Id, fingerprint and flags; sorted, so two snapshots compare. */
+    Map<String, List<String>> snapshot(String user) throws Exception {
+        Map<String, List<String>> out = new TreeMap<>();
+        for (String folder : folders(user)) {
+            List<String> here = new ArrayList<>();
+            for (FetchedMessage m : Mailbox.messages(dovecot.settings(user, TlsMode.IMPLICIT), folder)) {
+                Set<String> flags = new TreeSet<>(m.flags());
+                flags.remove("\\Recent"); // a session's view, not the message's state
+                here.add(testId(m.raw()) + " " + Mailbox.sha256(m.raw()) + " " + flags);
+            }
+            here.sort(null);
+            out.put(folder, here);
+        }
+        return out;
+    }
+
+    /** Where each message is, by X-Test-Id; a message found twice fails. */
+    Map<String, String> placement(String user) throws Exception {
+        Map<String, String> where = new TreeMap<>();
+        for (Map.Entry<String, List<String>> e : snapshot(user).entrySet()) {
+            for (String line : e.getValue()) {
+                String id = line.substring(0, line.indexOf(' '));
+                String before = where.put(id, e.getKey());
+                assertTrue(before == null, user + ": " + id + " is in both " + before + " and " + e.getKey());
+            }
+        }
+        return where;
+    }
+
+    private static String testId(byte[] raw) {
+        Matcher m = TEST_ID_LINE.matcher(new String(raw, StandardCharsets.ISO_8859_1));
+        return m.find() ? m.group(1) : "?";
+    }
+
+    void assertAsTheTableSays() throws Exception {
+        for (String user : List.of("alice", "bob")) assertEquals(expected(user), placement(user), user);
+    }
+
+    @Test
+    void everyMessageGoesWhereTheTableSaysAndASecondRunChangesNothing() throws Exception {
+        Path file = config();
+
+        IsbgCli.Run run = cli().run("run", "--config", file.toString());
+
+        assertEquals(0, run.exit(), run.toString());
+        assertAsTheTableSays();
+        Map<String, Map<String, List<String>>> before = new LinkedHashMap<>();
+        for (String user : List.of("alice", "bob")) before.put(user, snapshot(user));
+
+        IsbgCli.Run again = cli().run("run", "--config", file.toString());
+
+        assertEquals(new IsbgCli.Run(0, "", ""), again);
+        for (String user : List.of("alice", "bob")) assertEquals(before.get(user), snapshot(user), user);
+    }
+
+    @Test
+    void aRunKilledMidwayAndRunAgainLosesNothingAndDoublesNothing() throws Exception {
+        Path file = config();
+        // Killed after the server confirmed alice's second move and before the journal recorded it; before the first
+        // plan's intents were on disk; after four moves were done and recorded.
+        for (String haltAt : List.of("move.sent#2", "move.intent#1", "move.done#4")) {
+            fillMailboxes();
+            IsbgCli.Run killed = cli().runInChildJvm(List.of("-D" + Verbose.HALT_AT_PROPERTY + "=" + haltAt),
+                    List.of("run", "--config", file.toString()));
+            assertEquals(137, killed.exit(), haltAt + ": " + killed);
+
+            IsbgCli.Run clean = cli().run("run", "--config", file.toString());
+
+            assertEquals(0, clean.exit(), haltAt + ": " + clean);
+            assertAsTheTableSays();
+            deleteState();
+        }
+    }
+
+    private void deleteState() throws Exception {
+        Path state = home.resolve("state");
+        if (!Files.exists(state)) return;
+        try (var files = Files.walk(state)) {
+            for (Path p : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) Files.delete(p);
+        }
+    }
+
+    /** Messages of a folder by X-Test-Id; for assertions on single folders. */
+    static Set<String> idsIn(String user, String folder) throws Exception {
+        Set<String> ids = new TreeSet<>();
+        try (MailStore store = ImapMailStore.connect(dovecot.settings(user, TlsMode.IMPLICIT));
+                MailStore.OpenFolder f = store.open(folder, true)) {
+            UidSet all = f.search(SearchCriteria.all());
+            if (!all.isEmpty()) for (FetchedMessage m : f.fetch(all)) ids.add(testId(m.raw()));
+        }
+        return ids;
+    }
+}
