@@ -283,6 +283,7 @@ class DeliveryOnDovecotTest {
 
         assertEquals(0, run.exit(), run.toString());
         assertAsTheTableSays();
+        assertLogSaysWhy(file);
         Map<String, Map<String, List<String>>> before = new LinkedHashMap<>();
         for (String user : List.of("alice", "bob")) before.put(user, snapshot(user));
 
@@ -290,6 +291,30 @@ class DeliveryOnDovecotTest {
 
         assertEquals(new IsbgCli.Run(0, "", ""), again);
         for (String user : List.of("alice", "bob")) assertEquals(before.get(user), snapshot(user), user);
+    }
+
+    /** begone log: a line per message moved, with its From, Subject, what was done and why. */
+    void assertLogSaysWhy(Path file) {
+        IsbgCli.Run log = cli().run("log", "--config", file.toString(), "--since", "1h");
+        assertEquals(0, log.exit(), log.toString());
+        List<String> lines = log.out().lines().toList();
+        assertTrue(lines.get(0).matches("time +account +folder +from +subject +done +why"), lines.get(0));
+        assertHasLine(lines, "alice", "Weekly digest", "moved to lists/example",
+                "rule 2 'From:.*@lists\\.example\\.org:lists/example' (" + file + ":10) matched From; lists/example is not spam-checked");
+        assertHasLine(lines, "alice", "Newsletter", "moved to bulk", "rule 5 'X-Mailer:BulkMailer:bulk' (" + home.resolve("more.rules") + ":2) matched X-Mailer");
+        assertHasLine(lines, "alice", "level-high offer", "moved to Spam/high", "spam, score ");
+        assertHasLine(lines, "alice", "level-high offer", "moved to Spam/high", "level above 99.999: Spam/high");
+        assertHasLine(lines, "alice", "Minutes", "moved to Duplicates", "duplicate message-id <minutes-7@example.com> within 14 days (keep first)");
+        assertHasLine(lines, "alice", "Hello", "moved to Junk", "sender promo@spammer.example denied by *@spammer.example");
+        assertHasLine(lines, "bob", "Disk report", "moved to Trash", "an earlier copy of UID 2, which is kept instead");
+        // Mail left where it was is not in the log.
+        assertTrue(lines.stream().noneMatch(l -> l.contains("Lunch on Friday")), log.out());
+    }
+
+    private static void assertHasLine(List<String> lines, String account, String subject, String done, String why) {
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  " + account + " +INBOX .*")
+                        && l.contains(subject) && l.contains(done) && l.contains(why)),
+                account + " " + subject + " " + done + " " + why + " in\n" + String.join("\n", lines));
     }
 
     @Test
