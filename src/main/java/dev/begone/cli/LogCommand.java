@@ -14,7 +14,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,15 +83,7 @@ final class LogCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConfigException, java.io.IOException {
         Configuration c = config.load(env);
-        List<String> accounts = new ArrayList<>();
-        for (String name : new LinkedHashSet<>(only)) {
-            if (c.account(name).isEmpty()) {
-                throw ExitException.badArguments("--account " + name + ": " + c.file() + " has no such account (it has "
-                        + String.join(", ", c.accounts().stream().map(AccountConfig::name).toList()) + ")");
-            }
-            accounts.add(name);
-        }
-        if (accounts.isEmpty()) c.accounts().forEach(a -> accounts.add(a.name()));
+        List<String> accounts = RunCommand.chosen(c, only).stream().map(AccountConfig::name).toList();
         StatePaths paths = StatePaths.defaults(env);
         List<Line> lines = new ArrayList<>();
         if (Files.exists(paths.db())) {

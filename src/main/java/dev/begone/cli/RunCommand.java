@@ -6,12 +6,12 @@ import dev.begone.classify.Label;
 import dev.begone.config.AccountConfig;
 import dev.begone.config.Configuration;
 import dev.begone.config.ConfigException;
-import dev.begone.config.Housekeeping;
 import dev.begone.config.Training;
 import dev.begone.imap.MailStore;
 import dev.begone.imap.MailStoreException;
 import dev.begone.imap.Secret;
 import dev.begone.pipeline.AccountRun;
+import dev.begone.pipeline.HousekeepingSettings;
 import dev.begone.pipeline.LearnSettings;
 import dev.begone.pipeline.ScanSettings;
 import dev.begone.pipeline.Session;
@@ -22,6 +22,7 @@ import dev.begone.state.StateStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -89,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Configuration c = config.load(env);
-        List<AccountConfig> chosen = chosen(c);
+        List<AccountConfig> chosen = chosen(c, only);
         List<Row> rows = new ArrayList<>();
         for (AccountConfig a : chosen) {
             rows.add(run(a, err));
@@ -100,7 +101,8 @@ final class RunCommand implements Callable<Integer> {
         return rows.stream().map(Row::code).mapToInt(ExitCode::code).max().orElse(ExitCode.OK.code());
     }
 
-    private List<AccountConfig> chosen(Configuration c) {
+    /** The accounts named by {@code --account} options ({@code only}), or all when none was given. */
+    static List<AccountConfig> chosen(Configuration c, List<String> only) {
         if (only.isEmpty()) return c.accounts();
         List<AccountConfig> chosen = new ArrayList<>();
         for (String name : new LinkedHashSet<>(only)) {
@@ -200,7 +202,8 @@ final class RunCommand implements Callable<Integer> {
                     .expunge(true)
                     .build());
         }
-        return new AccountRun.Plan(learn, scan, new SpamPolicy(null), false, false, JOURNAL_RETENTION);
+        HousekeepingSettings housekeeping = new HousekeepingSettings(a.housekeeping(), folders.trash(), ZoneId.systemDefault(), false);
+        return new AccountRun.Plan(learn, scan, new SpamPolicy(null), false, false, JOURNAL_RETENTION, housekeeping);
     }
 
     private static LearnSettings learnSettings(AccountConfig a, String folder, Label label, LearnSettings.After after) {
@@ -233,9 +236,6 @@ final class RunCommand implements Callable<Integer> {
      */
     private static List<String> unsupportedKeys(AccountConfig a) {
         List<String> keys = new ArrayList<>();
-        Housekeeping h = a.housekeeping();
-        if (!h.retention().isEmpty()) keys.add("retention");
-        if (!h.archive().isEmpty()) keys.add("archive");
         Training t = a.training();
         if (!t.allowSender().isEmpty()) keys.add("training.allow-sender");
         if (t.errors().isPresent()) keys.add("training.errors");

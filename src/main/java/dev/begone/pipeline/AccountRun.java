@@ -11,7 +11,8 @@ import java.util.Objects;
 
 /**
  * One account's run, whatever asked for it ({@code begone isbg}, {@code begone run}, the demo): finish what an
- * earlier run left unfinished, learn from each training folder, scan each folder, then forget old journal entries.
+ * earlier run left unfinished, learn from each training folder, scan each folder, expire and archive old mail, then
+ * forget old journal entries.
  * The first failure ends the run: a connection lost or a classifier gone would fail every later step too.
  */
 public final class AccountRun {
@@ -26,10 +27,18 @@ public final class AccountRun {
      * @param dryRun           leave unfinished actions of earlier runs alone (each flow's settings say dry run too)
      * @param plainExpunge     recovery may send a plain EXPUNGE to a server without UIDPLUS
      * @param journalRetention finished journal entries older than this are forgotten
+     * @param housekeeping     retention and archives, after the scans ({@link HousekeepingSettings#NONE}: none)
      */
     public record Plan(List<LearnSettings> learn, List<ScanSettings> scan, SpamPolicy policy, boolean dryRun,
-                       boolean plainExpunge, Duration journalRetention) {
+                       boolean plainExpunge, Duration journalRetention, HousekeepingSettings housekeeping) {
+        /** A plan without housekeeping. */
+        public Plan(List<LearnSettings> learn, List<ScanSettings> scan, SpamPolicy policy, boolean dryRun,
+                boolean plainExpunge, Duration journalRetention) {
+            this(learn, scan, policy, dryRun, plainExpunge, journalRetention, HousekeepingSettings.NONE);
+        }
+
         public Plan {
+            Objects.requireNonNull(housekeeping, "housekeeping");
             learn = List.copyOf(learn);
             scan = List.copyOf(scan);
             Objects.requireNonNull(policy, "policy");
@@ -47,8 +56,9 @@ public final class AccountRun {
      * What the run did, per folder in plan order.
      *
      * @param recovered actions of an earlier run completed first
+     * @param housekept messages retention and archives moved or deleted
      */
-    public record Result(int recovered, List<Learnt> learnt, List<Scanned> scanned) {
+    public record Result(int recovered, List<Learnt> learnt, List<Scanned> scanned, int housekept) {
         public Result {
             learnt = List.copyOf(learnt);
             scanned = List.copyOf(scanned);
@@ -83,6 +93,7 @@ public final class AccountRun {
         for (ScanSettings s : plan.scan()) {
             scanned.add(new Scanned(s.folder(), new ScanFlow(session, s, plan.policy()).run()));
         }
+        int housekept = plan.dryRun() ? 0 : new HousekeepingFlow(session, plan.housekeeping()).run();
         // Duplicate keys count within their window only; without duplicates: configured, none counts.
         if (!plan.scan().isEmpty() && !plan.dryRun()) {
             int days = plan.scan().stream().mapToInt(s -> s.filing().duplicates().map(Filing.Duplicates::withinDays).orElse(0)).max().orElse(0);
@@ -90,6 +101,6 @@ public final class AccountRun {
         }
         // Finished actions stay in the journal for a while (to see what was done), not forever.
         session.state().pruneJournal(session.account(), plan.journalRetention());
-        return new Result(recovered, learnt, scanned);
+        return new Result(recovered, learnt, scanned, housekept);
     }
 }

@@ -356,7 +356,7 @@ public final class ScanFlow {
     }
 
     /** What {@code begone log} shows of a message: From, Subject (decoded), and why. */
-    private static JournalEntry.Note note(byte[] raw, String why) {
+    static JournalEntry.Note note(byte[] raw, String why) {
         MessageHeaders h = MessageHeaders.parse(raw);
         return new JournalEntry.Note(first(h.values("from")), first(h.values("subject")), why);
     }

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The delivery rules under {@code begone run} on a real Dovecot, scored by a real spamd: one configuration that uses
  * every rule kind (routing with DROP and a rules file, tagged addresses, no-spam-check, three score levels and the
- * unsure band, allow and deny, duplicates by Message-ID for alice and by body for bob) over a mixed sample, generated
+ * unsure band, allow and deny, duplicates by Message-ID for alice and by body for bob, retention to the trash and for
+ * good, archives by year and month) over a mixed sample, generated
  * messages that each hit one rule and, when the shared corpus is there, real mail routed by a header added to it.
  *
  * <p>The classifier is spamd fused with a built-in model that never learns: the fusion then follows spamd alone, as
@@ -116,6 +117,30 @@ class DeliveryOnDovecotTest {
 
     private static final String GTUBE = Spamd.GTUBE;
 
+    /**
+     * Old mail for retention and archives: an id, the account and folder it is put in with an INTERNALDATE this many
+     * days back (at noon UTC, so that no time zone moves its month), and where it must be after the run (null: gone).
+     */
+    record Aged(String account, String id, String folder, int daysAgo, String expected) {}
+
+    static final List<Aged> AGED = List.of(
+            new Aged("alice", "junk-old", "Junk", 100, "Trash"),
+            new Aged("alice", "junk-recent", "Junk", 10, "Junk"),
+            new Aged("alice", "done-old", "Done", 400, "Archive/" + archiveMonth(400)),
+            new Aged("alice", "done-older", "Done", 800, "Archive/" + archiveMonth(800)),
+            new Aged("alice", "done-recent", "Done", 5, "Done"),
+            new Aged("bob", "old-old", "Old", 20, null),
+            new Aged("bob", "old-recent", "Old", 3, "Old"));
+
+    private static ZonedDateTime noonDaysAgo(int days) {
+        return ZonedDateTime.now(ZoneOffset.UTC).minusDays(days).withHour(12).withMinute(0).withSecond(0).withNano(0);
+    }
+
+    /** {@code yyyy/MM} of the day, as the archive names it in this JVM's zone (the run's). */
+    private static String archiveMonth(int daysAgo) {
+        return DateTimeFormatter.ofPattern("yyyy/MM", Locale.ROOT).format(noonDaysAgo(daysAgo).withZoneSameInstant(java.time.ZoneId.systemDefault()));
+    }
+
     /** In delivery order within each account's INBOX: duplicates by Message-ID and body depend on it. */
     static final List<Row> TABLE = List.of(
             row("alice", "ham", "carol@example.com", "Lunch on Friday", "Shall we meet at noon?", "INBOX"),
@@ -159,6 +184,7 @@ class DeliveryOnDovecotTest {
         Map<String, String> out = new TreeMap<>();
         for (Row r : TABLE) if (r.account().equals(account)) out.put(r.id(), r.expected());
         if (account.equals("alice")) for (int i = 0; i < corpus.size(); i++) out.put("corpus-" + i, "corpus");
+        for (Aged a : AGED) if (a.account().equals(account) && a.expected() != null) out.put(a.id(), a.expected());
         return out;
     }
 
@@ -171,6 +197,14 @@ class DeliveryOnDovecotTest {
             if (user.equals("alice")) inbox.addAll(corpus);
             deleteFoldersBut(user, Set.of("INBOX", "Junk", "Trash"));
             dovecot.replace(user, Map.of("INBOX", inbox, "Junk", List.of(), "Trash", List.of()));
+            try (MailStore store = ImapMailStore.connect(dovecot.settings(user, TlsMode.IMPLICIT))) {
+                for (Aged a : AGED) {
+                    if (!a.account().equals(user)) continue;
+                    if (!store.exists(a.folder())) store.create(a.folder());
+                    Row r = new Row(user, a.id(), "carol@example.com", "bob@example.org", "Old " + a.id(), "", "From long ago.", a.folder());
+                    store.append(a.folder(), message(r, n++), Set.of("\\Seen"), noonDaysAgo(a.daysAgo()).toInstant());
+                }
+            }
         }
     }
 
@@ -226,9 +260,12 @@ class DeliveryOnDovecotTest {
                   - name: alice
                     imap: { user: alice, password: { env: ALICE_PW } }
                     duplicates: { by: message-id, within-days: 14, keep: first, action: { folder: Duplicates } }
+                    retention: [ { folder: Junk, older-than-days: 60, action: trash } ]
+                    archive: [ { folder: Done, older-than-days: 30, into: "Archive/{year}/{month}" } ]
                   - name: bob
                     imap: { user: bob, password: { env: BOB_PW } }
                     duplicates: { by: body, keep: last, action: drop }
+                    retention: [ { folder: Old, older-than-days: 14, action: delete } ]
                 """.formatted(spamd.port(), dovecot.imapsPort(), dovecot.certPem()));
         return file;
     }
@@ -307,12 +344,19 @@ class DeliveryOnDovecotTest {
         assertHasLine(lines, "alice", "Minutes", "moved to Duplicates", "duplicate message-id <minutes-7@example.com> within 14 days (keep first)");
         assertHasLine(lines, "alice", "Hello", "moved to Junk", "sender promo@spammer.example denied by *@spammer.example");
         assertHasLine(lines, "bob", "Disk report", "moved to Trash", "an earlier copy of UID 2, which is kept instead");
+        assertHasLine(lines, "alice", "Old junk-old", "moved to Trash", "older than 60 days (retention of Junk)", "Junk");
+        assertHasLine(lines, "alice", "Old done-old", "moved to Archive/", "older than 30 days (archive of Done)", "Done");
+        assertHasLine(lines, "bob", "Old old-old", "expunged", "older than 14 days (retention of Old)", "Old");
         // Mail left where it was is not in the log.
         assertTrue(lines.stream().noneMatch(l -> l.contains("Lunch on Friday")), log.out());
     }
 
     private static void assertHasLine(List<String> lines, String account, String subject, String done, String why) {
-        assertTrue(lines.stream().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  " + account + " +INBOX .*")
+        assertHasLine(lines, account, subject, done, why, "INBOX");
+    }
+
+    private static void assertHasLine(List<String> lines, String account, String subject, String done, String why, String folder) {
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  " + account + " +" + folder + " .*")
                         && l.contains(subject) && l.contains(done) && l.contains(why)),
                 account + " " + subject + " " + done + " " + why + " in\n" + String.join("\n", lines));
     }

@@ -25,12 +25,12 @@ class RunCommandTest {
         IsbgCli.Run run = new IsbgCli(home).run("run", "--config", EXAMPLE.toString(), "--account", "alice");
 
         assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
-        assertEquals(List.of("begone: alice: retention, archive, training.allow-sender, training.errors, training.from-moves: "
+        assertEquals(List.of("begone: alice: training.allow-sender, training.errors, training.from-moves: "
                         + "this version of begone does not apply these keys yet; remove them to run this account"),
                 run.err().lines().toList());
         List<String> table = run.out().lines().toList();
         assertEquals(2, table.size(), run.toString());
-        assertTrue(table.get(1).matches("alice +10 +configuration +- +- +- +\\d+\\.\\ds +retention, archive, .*"), table.get(1));
+        assertTrue(table.get(1).matches("alice +10 +configuration +- +- +- +\\d+\\.\\ds +training.allow-sender, .*"), table.get(1));
     }
 
     @Test

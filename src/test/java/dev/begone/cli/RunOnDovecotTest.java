@@ -211,8 +211,7 @@ class RunOnDovecotTest {
         Path file = config("""
                   - name: alice
                     imap: { host: nowhere.invalid, user: alice, password: { command: "exit 1" } }
-                    retention: [ { folder: Junk, older-than-days: 60 } ]
-                    archive: [ { folder: Done, older-than-days: 30, into: "Archive/{year}" } ]
+                    training: { allow-sender: [Friends], from-moves: true }
                   - name: bob
                     imap: { user: bob, password: { env: BOB_PW } }
                 """);
@@ -220,7 +219,7 @@ class RunOnDovecotTest {
         IsbgCli.Run run = cli().run("run", "--config", file.toString());
 
         assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
-        assertEquals(List.of("begone: alice: retention, archive: this version of begone does not apply these keys yet; "
+        assertEquals(List.of("begone: alice: training.allow-sender, training.from-moves: this version of begone does not apply these keys yet; "
                 + "remove them to run this account"), run.err().lines().toList());
         assertSpamFiled("bob");
     }
