@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Spam filter for IMAP mailboxes.",
-        subcommands = {IsbgCommand.class, RunCommand.class, ConfigCommand.class, EvaluateCommand.class, DemoCommand.class, LogCommand.class,
+        subcommands = {IsbgCommand.class, RunCommand.class, ConfigCommand.class, EvaluateCommand.class, DemoCommand.class, LogCommand.class, UndoCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -116,6 +116,7 @@ public final class Main implements Runnable {
             if (cls == IsbgCommand.class) return cls.cast(new IsbgCommand(env));
             if (cls == RunCommand.class) return cls.cast(new RunCommand(env, terminal));
             if (cls == ConfigCheckCommand.class) return cls.cast(new ConfigCheckCommand(env));
+            if (cls == UndoCommand.class) return cls.cast(new UndoCommand(env));
             if (cls == LogCommand.class) return cls.cast(new LogCommand(env, java.time.ZoneId.systemDefault()));
             return CommandLine.defaultFactory().create(cls);
         }

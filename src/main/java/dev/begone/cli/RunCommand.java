@@ -130,20 +130,23 @@ final class RunCommand implements Callable<Integer> {
             }
             return new Row(a.name(), ExitCode.OK, result, since(start), "", listener.warnings());
         } catch (Exception e) {
-            ExitCode code = Main.exitCodeOf(e);
-            String detail = detail(a, e);
-            if (code == ExitCode.INTERNAL_ERROR) {
-                err.println("begone: " + a.name() + ": internal error (a bug; please report it with what follows):");
-                e.printStackTrace(err);
-            } else {
-                err.println("begone: " + a.name() + ": " + detail);
-            }
-            return new Row(a.name(), code, null, since(start), detail, listener.warnings());
+            return new Row(a.name(), failed(a, e, err), null, since(start), detail(a, e), listener.warnings());
         }
     }
 
-    private AccountRun.Result process(AccountConfig a, Verbose listener)
-            throws IOException, ClassifierException {
+    /** Says on {@code err} in one line (a stack trace for a bug) why an account failed; returns its exit code. */
+    static ExitCode failed(AccountConfig a, Exception e, PrintWriter err) {
+        ExitCode code = Main.exitCodeOf(e);
+        if (code == ExitCode.INTERNAL_ERROR) {
+            err.println("begone: " + a.name() + ": internal error (a bug; please report it with what follows):");
+            e.printStackTrace(err);
+        } else {
+            err.println("begone: " + a.name() + ": " + detail(a, e));
+        }
+        return code;
+    }
+
+    private AccountRun.Result process(AccountConfig a, Verbose listener) throws IOException {
         List<String> unsupported = unsupportedKeys(a);
         if (!unsupported.isEmpty()) {
             throw ExitException.badArguments(String.join(", ", unsupported) + ": this version of begone does not apply "
@@ -156,6 +159,24 @@ final class RunCommand implements Callable<Integer> {
                 throw ExitException.badArguments("training folder " + f + " is also scanned: a training folder must be a folder of its own");
             }
         }
+        return withAccount(a, env, listener, (session, folders) -> {
+            AccountRun.Plan plan = plan(a, folders);
+            // Training folders and the folders learnt mail moves to are created when first used, as config check says.
+            for (String f : foldersToCreate(plan)) if (!session.store().exists(f)) session.store().create(f);
+            return AccountRun.run(session, plan);
+        });
+    }
+
+    /** What is done to one account once it is locked and connected, and its folders are checked. */
+    interface AccountWork<T> {
+        T run(Session session, AccountWiring.ServerFolders folders) throws IOException;
+    }
+
+    /**
+     * Runs {@code work} on a configured account: under its mailbox's lock, connected, its scanned, spam and trash
+     * folders found, with its state and classifier open.
+     */
+    static <T> T withAccount(AccountConfig a, Map<String, String> env, Verbose listener, AccountWork<T> work) throws IOException {
         Secret password = AccountWiring.password(a.imap().password(), env, a.name());
         StatePaths paths = StatePaths.defaults(env);
         String key = stateKey(a.name());
@@ -168,13 +189,10 @@ final class RunCommand implements Callable<Integer> {
             if (!folders.problems().isEmpty()) {
                 throw ExitException.badArguments(String.join("; ", folders.problems()) + " (begone isbg --imaplist lists them)");
             }
-            AccountRun.Plan plan = plan(a, folders);
-            // Training folders and the folders learnt mail moves to are created when first used, as config check says.
-            for (String f : foldersToCreate(plan)) if (!store.exists(f)) store.create(f);
             ExecutorService pool = Executors.newFixedThreadPool(a.classifier().jobs());
             try (StateStore state = StateStore.open(paths.db());
                     Classifier classifier = AccountWiring.classifier(a.classifier(), paths.modelFile(key, "builtin"))) {
-                return AccountRun.run(new Session(store, state, key, classifier, pool, listener), plan);
+                return work.run(new Session(store, state, key, classifier, pool, listener), folders);
             } finally {
                 pool.shutdownNow();
             }

@@ -74,8 +74,9 @@ final class ActionRunner {
      *
      * @param originals every message of the plan, by UID
      * @param uploads   the bytes to APPEND per UID, for APPEND actions
+     * @return the journal entries written, in plan order (none when every message was filed before)
      */
-    void perform(OpenFolder folder, Purpose purpose, List<Action> plan, Map<Long, Original> originals,
+    List<Long> perform(OpenFolder folder, Purpose purpose, List<Action> plan, Map<Long, Original> originals,
             Map<Long, Upload> uploads) throws IOException {
         uidsOf(plan).forEach(uid -> {
             if (!originals.containsKey(uid)) throw new IllegalStateException("no fingerprint taken of UID " + uid);
@@ -83,7 +84,7 @@ final class ActionRunner {
         List<Action> actions = withoutFiledCopies(folder, plan, originals);
         UidSet untouched = uidsOf(plan).minus(uidsOf(actions));
         if (!untouched.isEmpty()) state.addScanned(account, purpose.scannedKey(folder.name()), folder.uidValidity(), untouched);
-        if (actions.isEmpty()) return;
+        if (actions.isEmpty()) return List.of();
 
         Map<String, FolderStatus> targets = new HashMap<>();
         List<JournalEntry> intents = new ArrayList<>(actions.size());
@@ -122,6 +123,7 @@ final class ActionRunner {
             state.completeAndAddScanned(account, id, purpose.scannedKey(folder.name()), folder.uidValidity(), action.uids());
             listener.step(action.step("done"));
         }
+        return ids;
     }
 
     private JournalEntry intent(OpenFolder folder, Purpose purpose, Action a, FolderStatus target,

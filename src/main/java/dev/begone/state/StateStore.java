@@ -113,7 +113,9 @@ public final class StateStore implements AutoCloseable {
             List.of(
                 "ALTER TABLE journal_message ADD COLUMN sender TEXT",
                 "ALTER TABLE journal_message ADD COLUMN subject TEXT",
-                "ALTER TABLE journal_message ADD COLUMN reason TEXT"));
+                "ALTER TABLE journal_message ADD COLUMN reason TEXT"),
+            // Schema 6: when begone undo put a message back, so that it is never put back twice.
+            List.of("ALTER TABLE journal_message ADD COLUMN restored INTEGER"));
 
     static final int SCHEMA_VERSION = MIGRATIONS.size();
 
@@ -685,6 +687,44 @@ public final class StateStore implements AutoCloseable {
     /** The account's entries written at or after {@code since}, whatever their step, oldest first: what begone log shows. */
     public List<JournalEntry> journal(String account, Instant since) throws StateException {
         return entries("read the journal", "account = ? AND created >= " + since.toEpochMilli() + " ORDER BY id", account);
+    }
+
+    /** The messages of the account's entries since {@code since} that begone undo put back: UIDs by entry. */
+    public Map<Long, Set<Long>> restored(String account, Instant since) throws StateException {
+        JournalEntry.requireText(account, "account");
+        return inTransaction("read restored messages", () -> {
+            Map<Long, Set<Long>> out = new HashMap<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    """
+                    SELECT m.entry, m.uid FROM journal_message m JOIN journal_entry e ON e.id = m.entry
+                    WHERE e.account = ? AND e.created >= ? AND m.restored IS NOT NULL""")) {
+                select.setString(1, account);
+                select.setLong(2, since.toEpochMilli());
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) out.computeIfAbsent(rows.getLong(1), k -> new TreeSet<>()).add(rows.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Records that begone undo put these messages of an entry back (or found them where they belonged). */
+    public void markRestored(String account, long id, UidSet uids) throws StateException {
+        JournalEntry.requireText(account, "account");
+        long now = clock.millis();
+        inTransaction("mark messages of journal entry " + id + " restored", () -> {
+            stepOf(account, id);
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE journal_message SET restored = ? WHERE entry = ? AND uid = ?")) {
+                for (long uid : uids.toArray()) {
+                    update.setLong(1, now);
+                    update.setLong(2, id);
+                    update.setLong(3, uid);
+                    update.executeUpdate();
+                }
+            }
+            return null;
+        });
     }
 
     public Optional<JournalEntry> entry(String account, long id) throws StateException {

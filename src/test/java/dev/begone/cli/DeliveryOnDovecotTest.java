@@ -361,6 +361,53 @@ class DeliveryOnDovecotTest {
                 account + " " + subject + " " + done + " " + why + " in\n" + String.join("\n", lines));
     }
 
+    /** The folder a message of the sample is put in before the run. */
+    private static String home(String account, String id) {
+        return AGED.stream().filter(a -> a.account().equals(account) && a.id().equals(id)).map(Aged::folder).findFirst().orElse("INBOX");
+    }
+
+    /** The folders that hold messages, with their messages as {@link #snapshot} has them: folders left empty do not count. */
+    Map<String, List<String>> contents(String user) throws Exception {
+        Map<String, List<String>> out = snapshot(user);
+        out.values().removeIf(List::isEmpty);
+        return out;
+    }
+
+    @Test
+    void undoPutsEveryMessageBackWithItsFlagsSaysWhatWasDeletedForGoodAndNeverPutsBackTwice() throws Exception {
+        Path file = config();
+        Map<String, Map<String, List<String>>> before = new LinkedHashMap<>();
+        for (String user : List.of("alice", "bob")) before.put(user, contents(user));
+        assertEquals(0, cli().run("run", "--config", file.toString()).exit());
+        Map<String, List<String>> afterRun = contents("alice");
+
+        IsbgCli.Run dry = cli().run("undo", "--config", file.toString(), "--since", "1h", "--dry-run");
+
+        assertEquals(0, dry.exit(), dry.toString());
+        assertEquals(afterRun, contents("alice"));
+        long moved = expected("alice").entrySet().stream().filter(e -> !e.getValue().equals(home("alice", e.getKey()))).count();
+        assertTrue(dry.out().contains("alice: " + moved + " would be put back, 0 cannot be"), dry.toString());
+
+        IsbgCli.Run undo = cli().run("undo", "--config", file.toString(), "--since", "1h");
+
+        assertEquals(0, undo.exit(), undo.toString());
+        assertEquals("", undo.err());
+        assertTrue(undo.out().lines().anyMatch(l -> l.matches("bob: cannot put back Old <- Old: carol@example.com \"Old old-old\": deleted for good")),
+                undo.toString());
+        assertTrue(undo.out().contains("bob: 1 put back, 1 cannot be"), undo.toString());
+        assertTrue(undo.out().lines().anyMatch(l -> l.startsWith("alice: put back INBOX <- Spam/low: someone@example.com \"level-low offer\"")),
+                undo.toString());
+        before.get("bob").get("Old").removeIf(l -> l.startsWith("old-old "));
+        for (String user : List.of("alice", "bob")) assertEquals(before.get(user), contents(user), user);
+
+        IsbgCli.Run again = cli().run("undo", "--config", file.toString(), "--since", "1h");
+
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.out().contains("alice: 0 put back, 0 cannot be"), again.toString());
+        assertTrue(again.out().contains("bob: 0 put back, 1 cannot be"), again.toString());
+        for (String user : List.of("alice", "bob")) assertEquals(before.get(user), contents(user), user);
+    }
+
     @Test
     void aRunKilledMidwayAndRunAgainLosesNothingAndDoublesNothing() throws Exception {
         Path file = config();
