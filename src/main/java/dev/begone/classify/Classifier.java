@@ -25,6 +25,17 @@ public interface Classifier extends AutoCloseable {
     LearnResult learn(byte[] message, Label label) throws ClassifierException;
 
     /**
+     * Teaches {@code label} for a message this classifier was taught as the other label before (the user corrected
+     * an earlier lesson): the earlier lesson is taken back, not added to. The default only learns, which is right for
+     * backends that take the old lesson back themselves when taught the other class: SpamAssassin's Bayes (spamd's
+     * TELL, sa-learn) forgets a message it learned as the opposite class before learning it, and Rspamd's learn cache
+     * makes a learn of the other class an unlearn plus a learn. (spamd refuses Remove and Set in one TELL.)
+     */
+    default LearnResult relearn(byte[] message, Label label) throws ClassifierException {
+        return learn(message, label);
+    }
+
+    /**
      * Makes everything learned so far durable. Callers record a message as learned only after this returns.
      * Backends whose learning is durable when {@link #learn} returns (spamd, Rspamd) need not override it.
      */

@@ -1,8 +1,10 @@
 package dev.begone.classify;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -20,8 +22,11 @@ import java.util.stream.Collectors;
  * {@link #SPAM_PROBABILITY}, HAM at or below {@link #HAM_PROBABILITY}, UNSURE between, as for the built-in
  * classifier. The fused score is the probability in percent, against a threshold of 98.
  *
+ * <p>The combination is learnt per account: {@link #load} keeps it in a file that {@link #sync} replaces atomically
+ * after the members made their own learning durable, so the next run goes on from it instead of from the mean.
+ *
  * <p>Thread safety: {@link #classify} reads the weights without a lock (a stale weight only shifts a score by one
- * step); {@link #learn} serialises the update.
+ * step); {@link #learn} and {@link #sync} serialise on the combination's lock.
  */
 public final class FusionClassifier implements Classifier {
     static final double SPAM_PROBABILITY = 0.98;
@@ -37,6 +42,8 @@ public final class FusionClassifier implements Classifier {
     private static final double RATE = 0.2;
     private static final double ADAGRAD_EPSILON = 0.001;
     private final List<Classifier> members;
+    /** Where the combination is kept, or null for one that lives as long as this object. */
+    private final Path weightsFile;
     /** One weight per member, then the bias; each with its AdaGrad sum of squared gradients. */
     private final double[] weights;
     private final double[] squares;
@@ -47,12 +54,37 @@ public final class FusionClassifier implements Classifier {
 
     private record Scored(byte[] message, int hash, Verdict[] verdicts) {}
 
+    /** A fusion whose combination starts from the members' mean and lives in memory only. */
     public FusionClassifier(List<? extends Classifier> members) {
+        this(members, null);
+    }
+
+    private FusionClassifier(List<? extends Classifier> members, Path weightsFile) {
         if (members.size() < 2) throw new IllegalArgumentException("fusion needs at least two classifiers, got " + members.size());
         this.members = List.copyOf(members);
+        this.weightsFile = weightsFile;
         this.weights = new double[members.size() + 1];
         this.squares = new double[members.size() + 1];
         for (int j = 0; j < members.size(); j++) weights[j] = SCALE / members.size();
+    }
+
+    /**
+     * A fusion that goes on from the combination stored in {@code weightsFile}, or starts from the members' mean
+     * when there is none; {@link #sync} saves it there. A file learnt for other members is refused.
+     */
+    public static FusionClassifier load(List<? extends Classifier> members, Path weightsFile) throws ClassifierException {
+        FusionClassifier f = new FusionClassifier(members, Objects.requireNonNull(weightsFile, "weightsFile"));
+        FusionFile.Contents c = FusionFile.read(weightsFile);
+        if (c == null) return f;
+        List<String> names = f.members.stream().map(Classifier::name).toList();
+        if (!c.members().equals(names) || c.weights().length != f.weights.length) {
+            throw new ClassifierException("fusion weights " + weightsFile + " were learnt for "
+                    + String.join("+", c.members()) + " with " + c.weights().length + " weights, not for " + f.name());
+        }
+        System.arraycopy(c.weights(), 0, f.weights, 0, f.weights.length);
+        System.arraycopy(c.squares(), 0, f.squares, 0, f.squares.length);
+        f.taught = c.taught();
+        return f;
     }
 
     public List<Classifier> members() {
@@ -91,6 +123,16 @@ public final class FusionClassifier implements Classifier {
      */
     @Override
     public LearnResult learn(byte[] message, Label label) throws ClassifierException {
+        return teach(message, label, false);
+    }
+
+    /** As {@link #learn}, but each member takes its earlier lesson in the other class back. */
+    @Override
+    public LearnResult relearn(byte[] message, Label label) throws ClassifierException {
+        return teach(message, label, true);
+    }
+
+    private LearnResult teach(byte[] message, Label label, boolean correction) throws ClassifierException {
         Scored last = lastScored.get();
         Verdict[] verdicts;
         if (last != null && last.message() == message && last.hash() == java.util.Arrays.hashCode(message)) {
@@ -112,7 +154,7 @@ public final class FusionClassifier implements Classifier {
         }
         boolean learned = false;
         for (Classifier member : members) {
-            learned |= member.learn(message, label) == LearnResult.LEARNED;
+            learned |= (correction ? member.relearn(message, label) : member.learn(message, label)) == LearnResult.LEARNED;
         }
         return learned ? LearnResult.LEARNED : LearnResult.ALREADY_KNOWN;
     }
@@ -147,9 +189,16 @@ public final class FusionClassifier implements Classifier {
         return 1 / (1 + Math.exp(-x));
     }
 
+    /** Makes every member's learning durable, then the combination's (when it has a file). */
     @Override
     public void sync() throws ClassifierException {
         for (Classifier member : members) member.sync();
+        if (weightsFile == null) return;
+        // Under the lock, so that two syncs cannot overwrite a newer combination with an older one.
+        synchronized (lock) {
+            FusionFile.write(weightsFile, new FusionFile.Contents(members.stream().map(Classifier::name).toList(),
+                    taught, weights, squares));
+        }
     }
 
     /** Closes every member even when one fails; the first failure is thrown, later ones are suppressed into it. */

@@ -11,6 +11,7 @@ import dev.begone.classify.spamassassin.SpamAssassinOptions;
 import dev.begone.classify.spamassassin.SpamAssassinProgram;
 import dev.begone.classify.spamd.SpamdClassifier;
 import dev.begone.classify.spamd.SpamdOptions;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,8 @@ final class ClassifierOptions {
     @Option(names = "--classifier", paramLabel = "NAME[+NAME...]",
             description = "builtin (begone's own, needs nothing else), spamd (SpamAssassin's daemon, spoken natively), "
                     + "spamassassin (the standalone programs), rspamd (over HTTP); several joined by + are fused by "
-                    + "averaging their log-odds. Scores: builtin and fusions 0 to 100 (spam from 50); spamd and "
+                    + "a logistic regression over their log-odds, learnt online from the same feedback (stacking). "
+                    + "Scores: builtin and fusions 0 to 100 (spam above 98); spamd and "
                     + "spamassassin SpamAssassin points (spam from required_score, 5 by default); rspamd Rspamd points "
                     + "(spam from --rspamd-threshold, else Rspamd's add header threshold, 6 when stock).")
     String classifier;
@@ -111,7 +113,9 @@ final class ClassifierOptions {
     Scale scale(String commandDefault) {
         String names = names(commandDefault);
         if (names.contains("+") || names.equals("builtin")) {
-            return new Scale(names, "it scores from 0 to 100 and calls 50 and above spam", 50.0);
+            double threshold = BuiltinOptions.defaults().spamThreshold() * 100;
+            return new Scale(names, "it scores from 0 to 100 and calls spam above "
+                    + new BigDecimal(Double.toString(threshold)).stripTrailingZeros().toPlainString(), threshold);
         }
         if (names.equals("rspamd")) {
             return new Scale(names, "it scores in Rspamd points and calls spam from "
@@ -134,7 +138,8 @@ final class ClassifierOptions {
      * Builds the chosen classifier.
      *
      * @param commandDefault what this command uses when none is named (isbg: spamassassin; elsewhere: builtin)
-     * @param builtinModel   the built-in model's file, or null for a fresh model in memory
+     * @param builtinModel   the built-in model's file, or null for a fresh model in memory; a fusion keeps its learnt
+     *                       combination beside it, in {@link #fusionWeightsFile}
      * @param environment    the environment the command was given, passed on to child programs (spamassassin, sa-learn)
      * @param hiddenEnvironment environment variables the classifier's child programs must not see
      */
@@ -154,7 +159,14 @@ final class ClassifierOptions {
             }
             throw e;
         }
-        return members.size() == 1 ? members.get(0) : new FusionClassifier(members);
+        if (members.size() == 1) return members.get(0);
+        return builtinModel == null ? new FusionClassifier(members) : FusionClassifier.load(members,
+                fusionWeightsFile(builtinModel, names));
+    }
+
+    /** One file per fusion, since the weights of spamd+builtin mean nothing to rspamd+builtin. */
+    static Path fusionWeightsFile(Path builtinModel, String fusionName) {
+        return builtinModel.resolveSibling(builtinModel.getFileName() + "." + fusionName + ".fusion");
     }
 
     private Classifier single(String name, Path builtinModel, Map<String, String> environment,

@@ -143,7 +143,9 @@ final class ConfigCheckCommand implements Callable<Integer> {
         List<String> p = new ArrayList<>();
         if (!t.learnSpam().isEmpty()) p.add("spam from " + String.join(", ", t.learnSpam()));
         if (!t.learnHam().isEmpty()) p.add("ham from " + String.join(", ", t.learnHam()));
-        if (!t.allowSender().isEmpty()) p.add("allow senders from " + String.join(", ", t.allowSender()));
+        if (!t.allowSender().isEmpty()) {
+            p.add("allow senders from " + String.join(", ", t.allowSender()) + t.allowSenderTo().map(f -> " back to " + f).orElse(""));
+        }
         switch (t.after()) {
             case Training.After.Move m -> p.add("then move" + m.spam().map(s -> " spam to " + s).orElse("")
                     + m.ham().map(h -> " ham to " + h).orElse(""));
@@ -152,6 +154,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
             case Training.After.Stay s -> { }
         }
         t.errors().ifPresent(e -> p.add("refused to " + e));
+        t.undecodableFolder().ifPresent(u -> p.add("undecodable to " + u));
         if (t.fromMoves()) p.add("from the user's moves");
         return p;
     }
@@ -210,11 +213,13 @@ final class ConfigCheckCommand implements Callable<Integer> {
         s.addAll(t.learnSpam());
         s.addAll(t.learnHam());
         s.addAll(t.allowSender());
+        t.allowSenderTo().ifPresent(s::add);
         if (t.after() instanceof Training.After.Move m) {
             m.spam().ifPresent(s::add);
             m.ham().ifPresent(s::add);
         }
         t.errors().ifPresent(s::add);
+        t.undecodable().ifPresent(s::add);
         return s;
     }
 

@@ -87,7 +87,7 @@ final class IsbgCommand implements Callable<Integer> {
     boolean delete;
 
     @Option(names = "--deletehigherthan", paramLabel = "#", description = "Delete any spam with a score higher than #, on the classifier's own scale "
-            + "(builtin and fusions: 0 to 100, spam from 50; spamd, spamassassin: SpamAssassin points, spam from 5 by default; "
+            + "(builtin and fusions: 0 to 100, spam above 98; spamd, spamassassin: SpamAssassin points, spam from 5 by default; "
             + "rspamd: Rspamd points); # must be above the classifier's spam threshold.")
     Double deleteHigherThan;
 

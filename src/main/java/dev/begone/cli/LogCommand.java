@@ -48,8 +48,8 @@ final class LogCommand implements Callable<Integer> {
     @Mixin
     ConfigFileOption config;
 
-    @Option(names = "--account", paramLabel = "NAME", description = "Only this account (may be given several times).")
-    List<String> only = new ArrayList<>();
+    @Mixin
+    AccountSelection selection;
 
     @Option(names = "--since", paramLabel = "AGE", defaultValue = "24h", converter = Age.class,
             description = "How far back: a number and s, m, h or d (default: ${DEFAULT-VALUE}).")
@@ -83,7 +83,7 @@ final class LogCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConfigException, java.io.IOException {
         Configuration c = config.load(env);
-        List<String> accounts = RunCommand.chosen(c, only).stream().map(AccountConfig::name).toList();
+        List<String> accounts = selection.chosen(c).stream().map(AccountConfig::name).toList();
         StatePaths paths = StatePaths.defaults(env);
         List<Line> lines = new ArrayList<>();
         if (Files.exists(paths.db())) {
@@ -91,7 +91,7 @@ final class LogCommand implements Callable<Integer> {
             // A copy in memory: reading never writes the state file nor waits on a run that holds it.
             try (StateStore state = StateStore.openInMemoryCopy(paths.db())) {
                 for (String account : accounts) {
-                    for (JournalEntry e : state.journal(RunCommand.stateKey(account), from)) {
+                    for (JournalEntry e : state.journal(ConfiguredAccount.stateKey(account), from)) {
                         for (JournalEntry.Message m : e.messages()) lines.add(line(account, e, m));
                     }
                 }

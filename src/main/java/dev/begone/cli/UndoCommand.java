@@ -3,6 +3,7 @@ package dev.begone.cli;
 import dev.begone.config.AccountConfig;
 import dev.begone.config.ConfigException;
 import dev.begone.config.Configuration;
+import dev.begone.pipeline.StopSignal;
 import dev.begone.pipeline.Undo;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -33,8 +34,8 @@ final class UndoCommand implements Callable<Integer> {
     @Mixin
     ConfigFileOption config;
 
-    @Option(names = "--account", paramLabel = "NAME", description = "Only this account (may be given several times).")
-    List<String> only = new ArrayList<>();
+    @Mixin
+    AccountSelection selection;
 
     @Option(names = "--since", paramLabel = "AGE", required = true, converter = LogCommand.Age.class,
             description = "What was done this long ago or later: a number and s, m, h or d (2h, 7d).")
@@ -54,10 +55,14 @@ final class UndoCommand implements Callable<Integer> {
         Configuration c = config.load(env);
         Instant from = Instant.now().minus(since);
         int worst = ExitCode.OK.code();
-        for (AccountConfig a : RunCommand.chosen(c, only)) {
+        for (AccountConfig a : selection.chosen(c)) {
             Verbose listener = Verbose.account(err, a.name(), false);
             try {
-                List<Undo.Line> lines = RunCommand.withAccount(a, env, listener, (session, folders) -> Undo.run(session, from, dryRun));
+                List<Undo.Line> lines;
+                try (ConfiguredAccount account = ConfiguredAccount.open(a, env, classifier -> classifier)) {
+                    account.lockWarning().ifPresent(w -> listener.warning("warning: " + w));
+                    lines = account.withSession(listener, StopSignal.NEVER, (session, folders) -> Undo.run(session, from, dryRun));
+                }
                 int back = 0;
                 for (Undo.Line l : lines) {
                     String what = l.restored() ? (dryRun ? "would put back " : "put back ") : "cannot put back ";

@@ -1,33 +1,21 @@
 package dev.begone.cli;
 
-import dev.begone.classify.Label;
-import dev.begone.classify.LearnResult;
 import dev.begone.classify.Verdict;
 import dev.begone.imap.UidSet;
 import dev.begone.pipeline.LearnFlow;
 import dev.begone.pipeline.PipelineListener;
+import dev.begone.pipeline.TrainingOutcome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * What a run tells the user on stderr: warnings always, per-message lines with --verbose, bodies with --verbose-mails.
- * Crash tests name a journal step in the system property {@code begone.haltAt} ({@code move.sent}, or
- * {@code move.sent#2} for its second occurrence): the JVM then halts there at once, as kill -9 would stop it
- * (isync's test harness does the same with its step counter). To find every step a flow passes, they name a
- * file in {@code begone.stepLog}: each step is appended to it, one per line.
+ * What a run tells the user on stderr: warnings always, per-message lines with --verbose, bodies with --verbose-mails;
+ * and the journal steps for crash tests ({@link Steps}).
  */
 final class Verbose implements PipelineListener {
-    static final String HALT_AT_PROPERTY = "begone.haltAt";
-    static final String STEP_LOG_PROPERTY = "begone.stepLog";
 
     private static final int MAIL_PREVIEW_BYTES = 4096;
 
@@ -38,9 +26,7 @@ final class Verbose implements PipelineListener {
     private final boolean mails;
     /** How the user allows a plain EXPUNGE, or that they cannot. */
     private final String plainExpungeAdvice;
-    private final String haltAt;
-    private final String stepLog;
-    private final Map<String, Integer> stepsSeen = new HashMap<>();
+    private final Steps steps = new Steps();
     private int warnings;
 
     private Verbose(PrintWriter err, String who, boolean perMessage, boolean mails, String plainExpungeAdvice) {
@@ -49,25 +35,13 @@ final class Verbose implements PipelineListener {
         this.perMessage = perMessage;
         this.mails = mails;
         this.plainExpungeAdvice = plainExpungeAdvice;
-        String halt = System.getProperty(HALT_AT_PROPERTY);
-        this.haltAt = halt == null || halt.contains("#") ? halt : halt + "#1";
-        this.stepLog = System.getProperty(STEP_LOG_PROPERTY);
     }
 
     @Override
-    public synchronized void step(String name) {
-        if (stepLog != null) {
-            try {
-                Files.writeString(Path.of(stepLog), name + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot append to " + STEP_LOG_PROPERTY + " " + stepLog, e);
-            }
-        }
-        int occurrence = stepsSeen.merge(name, 1, Integer::sum);
-        if ((name + "#" + occurrence).equals(haltAt)) {
-            err.flush();
-            Runtime.getRuntime().halt(137);
-        }
+    public void step(String name) {
+        // A crash test may halt the JVM at this step: what was said so far must be out.
+        err.flush();
+        steps.step(name);
     }
 
     /** isbg's lines: they name no account, since isbg serves one. */
@@ -100,9 +74,19 @@ final class Verbose implements PipelineListener {
         err.println("begone: " + who + folder + " uid " + uid + " skipped: " + reason);
     }
 
+    /** The one line of a training message: with --verbose, or always when it is something to act on. */
     @Override
-    public synchronized void learned(String folder, long uid, Label label, LearnResult result) {
-        if (perMessage) err.println(who + folder + " uid " + uid + ": " + label.lowerName() + " " + result.name().toLowerCase(java.util.Locale.ROOT));
+    public synchronized void trainingOutcome(TrainingOutcome o) {
+        if (o.warning()) {
+            warnings++;
+            err.println("begone: " + who + line(o));
+        } else if (perMessage) {
+            err.println(who + line(o));
+        }
+    }
+
+    private static String line(TrainingOutcome o) {
+        return o.folder() + " uid " + o.uid() + ": " + o.headline() + ": " + o.outcome();
     }
 
     @Override
@@ -123,11 +107,15 @@ final class Verbose implements PipelineListener {
 
     /** Said only when there were failures, so that isbg's statistics lines stay as they were otherwise. */
     synchronized void classifierFailures(String what, int retried, int givenUp) {
+        classifierFailures(what, retried, givenUp, "given up after " + LearnFlow.MAX_ATTEMPTS + " attempts and left where they are");
+    }
+
+    /** @param givenUpFate what became of the messages given up on, e.g. {@code given up and moved to learn_errors} */
+    synchronized void classifierFailures(String what, int retried, int givenUp, String givenUpFate) {
         if (retried + givenUp == 0) return;
         warnings++;
         err.println((who.isEmpty() ? "" : "begone: " + who) + (retried + givenUp) + " " + what + " because the classifier failed on them: " + retried
-                + " to be tried again next run, " + givenUp + " given up after " + LearnFlow.MAX_ATTEMPTS
-                + " attempts and left where they are");
+                + " to be tried again next run, " + givenUp + " " + givenUpFate);
     }
 
     @Override

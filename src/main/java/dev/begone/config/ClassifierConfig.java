@@ -12,7 +12,7 @@ import java.util.Set;
  * Which classifier scores an account's mail, and where its servers are; the keys mirror the command-line options
  * ({@code --classifier}, {@code --spamd}, {@code --rspamd}..., {@code --jobs}).
  *
- * @param names  one classifier, or several whose log-odds are averaged ({@code rspamd+builtin})
+ * @param names  one classifier, or several fused by a logistic regression over their log-odds ({@code rspamd+builtin})
  * @param spamd  where spamd listens
  * @param jobs   messages scored or learned concurrently
  */

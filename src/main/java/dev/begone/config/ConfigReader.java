@@ -302,7 +302,8 @@ final class ConfigReader {
 
     private Training training(Optional<Value> v) throws ConfigException {
         if (v.isEmpty()) return Training.NONE;
-        Mapping m = v.get().mapping().keys("learn-spam", "learn-ham", "allow-sender", "after", "errors", "from-moves");
+        Mapping m = v.get().mapping().keys("learn-spam", "learn-ham", "allow-sender", "allow-sender-to", "after", "errors",
+                "undecodable", "from-moves");
         List<String> spam = m.get("learn-spam").isPresent() ? folderList(m.get("learn-spam").get()) : List.of();
         List<String> ham = m.get("learn-ham").isPresent() ? folderList(m.get("learn-ham").get()) : List.of();
         List<String> allowSender = m.get("allow-sender").isPresent() ? folderList(m.get("allow-sender").get()) : List.of();
@@ -318,7 +319,8 @@ final class ConfigReader {
             }
         }
         boolean fromMoves = m.get("from-moves").isPresent() && m.get("from-moves").get().bool();
-        return new Training(spam, ham, allowSender, after, optionalWord(m.get("errors")), fromMoves);
+        return new Training(spam, ham, allowSender, optionalWord(m.get("allow-sender-to")), after, optionalWord(m.get("errors")),
+                optionalWord(m.get("undecodable")), fromMoves);
     }
 
     private static List<String> folderList(Value v) throws ConfigException {

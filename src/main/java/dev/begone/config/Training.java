@@ -7,20 +7,31 @@ import java.util.Optional;
 /**
  * Training folders: what is learnt from where, and what happens to a message once it is learnt.
  *
- * @param allowSender folders whose messages' senders join the allow-list (the message then goes back to INBOX)
+ * @param allowSender folders whose messages' senders join the allow-list (the message then goes back)
+ * @param allowSenderTo where messages of {@code allowSender} folders go back to; empty: the first scanned folder
  * @param errors      where a message the classifier refuses is put; empty: it stays and the reason is logged
+ * @param undecodable where a message that cannot be read as a mail message is put; empty: where {@code errors} says
  * @param fromMoves   learn from the user's own moves into and out of the spam folder
  */
-public record Training(List<String> learnSpam, List<String> learnHam, List<String> allowSender, After after,
-                       Optional<String> errors, boolean fromMoves) {
-    public static final Training NONE = new Training(List.of(), List.of(), List.of(), new After.Stay(), Optional.empty(), false);
+public record Training(List<String> learnSpam, List<String> learnHam, List<String> allowSender,
+                       Optional<String> allowSenderTo, After after, Optional<String> errors, Optional<String> undecodable,
+                       boolean fromMoves) {
+    public static final Training NONE = new Training(List.of(), List.of(), List.of(), Optional.empty(), new After.Stay(),
+            Optional.empty(), Optional.empty(), false);
 
     public Training {
         learnSpam = List.copyOf(learnSpam);
         learnHam = List.copyOf(learnHam);
         allowSender = List.copyOf(allowSender);
+        Objects.requireNonNull(allowSenderTo, "allowSenderTo");
         Objects.requireNonNull(after, "after");
         Objects.requireNonNull(errors, "errors");
+        Objects.requireNonNull(undecodable, "undecodable");
+    }
+
+    /** Where an undecodable message goes: its own folder, else the errors folder, else nowhere (it stays). */
+    public Optional<String> undecodableFolder() {
+        return undecodable.or(() -> errors);
     }
 
     /** What happens to a message once the classifier confirmed the learning. */

@@ -1,7 +1,10 @@
 package dev.begone.imap;
 
 import jakarta.mail.MessagingException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -10,7 +13,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
@@ -38,8 +45,13 @@ final class ImapFolder implements MailStore.OpenFolder {
     private final IMAPFolder folder;
     private final long uidValidity;
     private final long uidNext;
+    /** RFC 2177 has servers end an IDLE after 30 minutes of silence; re-issuing at 25 keeps clear of that. */
+    static final Duration IDLE_LIMIT = Duration.ofMinutes(25);
+
     /** Kept from EXISTS and EXPUNGE answers, as Angus's own count ignores commands it did not send. */
     private long messageCount;
+    /** An EXISTS raised the count since the folder was opened or {@link #awaitNewMessages} last said so. */
+    private boolean arrived;
 
     ImapFolder(ImapMailStore owner, String name, IMAPFolder folder) throws MailStoreException {
         this.owner = owner;
@@ -247,14 +259,116 @@ final class ImapFolder implements MailStore.OpenFolder {
             for (Response each : r) {
                 if (each instanceof FetchResponse) continue;
                 forAngus.add(each);
-                if (each instanceof IMAPResponse ir && ir.isUnTagged()) {
-                    if (ir.keyEquals("EXISTS")) messageCount = ir.getNumber();
-                    else if (ir.keyEquals("EXPUNGE")) messageCount--;
-                }
+                count(each);
             }
             p.notifyResponseHandlers(forAngus.toArray(new Response[0]));
             p.handleResult(r[r.length - 1]);
             return r;
         });
+    }
+
+    /** Follows the message count; an EXISTS above the count means new messages (an EXPUNGE lowers it first). */
+    private void count(Response r) {
+        if (!(r instanceof IMAPResponse ir) || !ir.isUnTagged()) return;
+        if (ir.keyEquals("EXISTS")) {
+            if (ir.getNumber() > messageCount) arrived = true;
+            messageCount = ir.getNumber();
+        } else if (ir.keyEquals("EXPUNGE")) {
+            messageCount--;
+        }
+    }
+
+    @Override
+    public boolean awaitNewMessages(Duration max, Duration pollInterval)
+            throws MailStoreException, InterruptedException {
+        if (max.isNegative() || pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("max " + max + " and pollInterval " + pollInterval + " must be positive");
+        }
+        boolean idle = owner.supportsIdle();
+        long deadline = System.nanoTime() + max.toNanos();
+        for (long left = max.toNanos(); !arrived && left > 0; left = deadline - System.nanoTime()) {
+            long period = Math.min(left, (idle ? IDLE_LIMIT : pollInterval).toNanos());
+            if (idle) idle(period);
+            else poll(period);
+        }
+        boolean news = arrived;
+        arrived = false;
+        return news;
+    }
+
+    private void poll(long nanos) throws MailStoreException, InterruptedException {
+        Thread.sleep(Duration.ofNanos(nanos));
+        command("NOOP", null);
+    }
+
+    /**
+     * One IDLE of at most {@code nanos}. A virtual thread only reads answers and hands them over, so this thread
+     * stays free to notice the deadline or an interrupt and send DONE (an interrupted thread blocked in a socket read
+     * would close the socket instead). The answers are handled here, under the folder's lock as for any command,
+     * but the wait holds no lock: a virtual thread waiting inside {@code synchronized} would pin its carrier on
+     * Java 21. A server that never answers DONE would hold the reader forever: the connection is dropped after the
+     * configured timeout.
+     */
+    private void idle(long nanos) throws MailStoreException, InterruptedException {
+        IMAPProtocol p = owner.run("IDLE in " + name, folder, (IMAPProtocol protocol) -> {
+            protocol.idleStart();
+            return protocol;
+        });
+        BlockingQueue<Response> answers = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().name("idle " + name).start(() -> readIdleAnswers(p, answers));
+        boolean interrupted = false;
+        boolean ended = false;
+        try {
+            long end = System.nanoTime() + nanos;
+            boolean doneSent = false;
+            while (!ended) {
+                if (!doneSent && (arrived || interrupted || System.nanoTime() - end >= 0)) {
+                    p.idleAbort();
+                    doneSent = true;
+                    end = System.nanoTime() + owner.timeout().toNanos();
+                }
+                long wait = end - System.nanoTime();
+                if (doneSent && wait <= 0) {
+                    throw owner.failure("IDLE in " + name,
+                            new IOException("no answer to DONE within " + owner.timeout().toSeconds() + " s"));
+                }
+                Response r;
+                try {
+                    r = answers.poll(Math.max(wait, 0), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    continue;
+                }
+                if (r == null) continue;
+                // The reader stops by itself after a tagged answer or a BYE.
+                ended = r.isTagged() || r.isBYE();
+                owner.run("IDLE in " + name, folder, (IMAPProtocol protocol) -> {
+                    count(r);
+                    return protocol.processIdleResponse(r);
+                });
+            }
+        } finally {
+            // Otherwise only a closed socket stops the reader.
+            if (!ended) p.disconnect();
+        }
+        if (interrupted) throw new InterruptedException("interrupted while waiting for new mail in " + name);
+    }
+
+    /** Reads until IDLE's tagged answer; a lost connection becomes a BYE, as Angus reports it for commands. */
+    private static void readIdleAnswers(IMAPProtocol p, BlockingQueue<Response> answers) {
+        while (true) {
+            Response r;
+            try {
+                r = p.readResponse();
+            } catch (InterruptedIOException e) {
+                // A read timeout with nothing read is only a quiet server, the normal state of IDLE.
+                if (e.bytesTransferred == 0) continue;
+                r = Response.byeResponse(e);
+            } catch (IOException | ProtocolException e) {
+                r = Response.byeResponse(e);
+            }
+            answers.add(r);
+            if (r.isTagged() || r.isBYE()) return;
+        }
     }
 }

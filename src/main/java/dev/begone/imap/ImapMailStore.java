@@ -6,6 +6,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,6 +77,11 @@ public final class ImapMailStore implements MailStore {
     @Override
     public boolean supportsUidPlus() throws MailStoreException {
         return capabilities().contains("UIDPLUS");
+    }
+
+    @Override
+    public boolean supportsIdle() throws MailStoreException {
+        return capabilities().contains("IDLE");
     }
 
     @Override
@@ -198,6 +204,11 @@ public final class ImapMailStore implements MailStore {
             first.addSuppressed(e);
         }
         if (first != null) throw first;
+    }
+
+    /** The deadline of every network wait, as configured. */
+    Duration timeout() {
+        return settings.timeout();
     }
 
     <T> T run(String what, IMAPFolder folder, IMAPFolder.ProtocolCommand command) throws MailStoreException {

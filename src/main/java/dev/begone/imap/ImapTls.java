@@ -105,7 +105,7 @@ final class ImapTls {
     static MailStoreException connectFailure(ImapSettings s, MessagingException e) {
         String where = s.address();
         if (e instanceof AuthenticationFailedException) {
-            return new MailStoreException("login as " + s.user() + " on " + where + " failed: " + e.getMessage(), e);
+            return new LoginFailedException("login as " + s.user() + " on " + where + " failed: " + e.getMessage(), e);
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());

@@ -1,5 +1,6 @@
 package dev.begone.imap;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,9 @@ public interface MailStore extends AutoCloseable {
     boolean supportsMove() throws MailStoreException;
 
     boolean supportsUidPlus() throws MailStoreException;
+
+    /** IDLE (RFC 2177): the server tells a waiting client of new mail at once, instead of being asked. */
+    boolean supportsIdle() throws MailStoreException;
 
     List<FolderInfo> listFolders() throws MailStoreException;
 
@@ -84,6 +88,18 @@ public interface MailStore extends AutoCloseable {
 
         /** Expunges every \Deleted message of the folder, whoever marked it. */
         void expungeAll() throws MailStoreException;
+
+        /**
+         * Waits until the server reports new messages in this folder, at most {@code max}. With IDLE the server's
+         * word wakes it at once, and IDLE is ended (DONE) and issued again at least every 25 minutes; without
+         * IDLE it asks with NOOP every {@code pollInterval}. An interrupt ends the wait cleanly: IDLE is ended
+         * with DONE and its answer read (within the connection's timeout) before InterruptedException is thrown.
+         *
+         * @return true when messages arrived since the folder was opened or since this last returned true (at
+         *     once if that happened before the call); false when {@code max} passed without any
+         * @throws MailStoreException when the connection is lost or the server ends the wait with an error
+         */
+        boolean awaitNewMessages(Duration max, Duration pollInterval) throws MailStoreException, InterruptedException;
 
         @Override
         void close() throws MailStoreException;

@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One account's run, whatever asked for it ({@code begone isbg}, {@code begone run}, the demo): finish what an
- * earlier run left unfinished, learn from each training folder, scan each folder, expire and archive old mail, then
- * forget old journal entries.
- * The first failure ends the run: a connection lost or a classifier gone would fail every later step too.
+ * earlier run left unfinished, learn from each training folder, allow the senders of each whitelist folder, learn
+ * from the user's moves, scan each folder, expire and archive old mail, then forget old journal entries.
+ * The first failure ends the run: a connection lost or a classifier gone would fail every later step too. A stop
+ * asked for through the session ends it between batches.
  */
 public final class AccountRun {
     private AccountRun() {}
@@ -22,6 +24,8 @@ public final class AccountRun {
      * What to do for one account, in this order.
      *
      * @param learn            training folders, learnt from in list order
+     * @param allowSenders     whitelist folders, whose senders are allowed after learning
+     * @param fromMoves        learning from the user's own moves into and out of the spam folder; null: none
      * @param scan             folders scanned for spam, in list order
      * @param policy           what a verdict means for a scanned message
      * @param dryRun           leave unfinished actions of earlier runs alone (each flow's settings say dry run too)
@@ -29,20 +33,34 @@ public final class AccountRun {
      * @param journalRetention finished journal entries older than this are forgotten
      * @param housekeeping     retention and archives, after the scans ({@link HousekeepingSettings#NONE}: none)
      */
-    public record Plan(List<LearnSettings> learn, List<ScanSettings> scan, SpamPolicy policy, boolean dryRun,
-                       boolean plainExpunge, Duration journalRetention, HousekeepingSettings housekeeping) {
-        /** A plan without housekeeping. */
-        public Plan(List<LearnSettings> learn, List<ScanSettings> scan, SpamPolicy policy, boolean dryRun,
-                boolean plainExpunge, Duration journalRetention) {
-            this(learn, scan, policy, dryRun, plainExpunge, journalRetention, HousekeepingSettings.NONE);
-        }
-
+    public record Plan(List<LearnSettings> learn, List<AllowSenderSettings> allowSenders, FromMovesSettings fromMoves,
+                       List<ScanSettings> scan, SpamPolicy policy, boolean dryRun, boolean plainExpunge,
+                       Duration journalRetention, HousekeepingSettings housekeeping) {
         public Plan {
             Objects.requireNonNull(housekeeping, "housekeeping");
             learn = List.copyOf(learn);
+            allowSenders = List.copyOf(allowSenders);
             scan = List.copyOf(scan);
             Objects.requireNonNull(policy, "policy");
             if (journalRetention.isNegative()) throw new IllegalArgumentException("journalRetention is negative");
+        }
+
+        /** A plan without whitelist folders, learning from the user's moves, or housekeeping. */
+        public Plan(List<LearnSettings> learn, List<ScanSettings> scan, SpamPolicy policy, boolean dryRun,
+                    boolean plainExpunge, Duration journalRetention) {
+            this(learn, List.of(), null, scan, policy, dryRun, plainExpunge, journalRetention, HousekeepingSettings.NONE);
+        }
+
+        /** These scanned folders alone, nothing else ({@code begone watch} on new mail). */
+        public Plan scanOnly(Set<String> folders) {
+            return new Plan(List.of(), List.of(), null, scan.stream().filter(s -> folders.contains(s.folder())).toList(),
+                    policy, dryRun, plainExpunge, journalRetention, HousekeepingSettings.NONE);
+        }
+
+        /** The training part alone ({@code begone learn}): recovery, training and whitelist folders, moves; no scan. */
+        public Plan trainingOnly() {
+            return new Plan(learn, allowSenders, fromMoves, List.of(), policy, dryRun, plainExpunge, journalRetention,
+                    HousekeepingSettings.NONE);
         }
     }
 
@@ -87,10 +105,15 @@ public final class AccountRun {
         }
         List<Learnt> learnt = new ArrayList<>();
         for (LearnSettings l : plan.learn()) {
+            if (session.stop().stopRequested()) break;
             learnt.add(new Learnt(l.folder(), l.label(), new LearnFlow(session, l).run()));
         }
+        for (AllowSenderSettings a : plan.allowSenders()) new AllowSenderFlow(session, a).run();
+        // After training, whose folders may take messages out of the spam folder; before the scan files new spam there.
+        if (plan.fromMoves() != null) learnt.addAll(new FromMovesFlow(session, plan.fromMoves()).run());
         List<Scanned> scanned = new ArrayList<>();
         for (ScanSettings s : plan.scan()) {
+            if (session.stop().stopRequested()) break;
             scanned.add(new Scanned(s.folder(), new ScanFlow(session, s, plan.policy()).run()));
         }
         int housekept = plan.dryRun() ? 0 : new HousekeepingFlow(session, plan.housekeeping()).run();

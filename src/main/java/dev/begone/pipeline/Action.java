@@ -52,6 +52,11 @@ record Action(ActionKind kind, UidSet uids, String target, Set<String> flags) {
 
     /** The name of a journal step of this action, as {@link PipelineListener#step} reports it. */
     String step(String step) {
-        return kind.name().toLowerCase(Locale.ROOT) + "." + step;
+        return verb() + "." + step;
+    }
+
+    /** {@code move}, {@code copy}...: how listeners name the kind. */
+    String verb() {
+        return kind.name().toLowerCase(Locale.ROOT);
     }
 }

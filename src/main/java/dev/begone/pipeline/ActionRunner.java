@@ -78,6 +78,15 @@ final class ActionRunner {
      */
     List<Long> perform(OpenFolder folder, Purpose purpose, List<Action> plan, Map<Long, Original> originals,
             Map<Long, Upload> uploads) throws IOException {
+        return perform(folder, purpose, plan, originals, uploads, Set.of());
+    }
+
+    /**
+     * As above; a copy that a COPY or MOVE makes in one of {@code scanFolders} is recorded as scanned there together
+     * with the action's completion (when the server gave its UID), so that no scan judges again what was judged.
+     */
+    List<Long> perform(OpenFolder folder, Purpose purpose, List<Action> plan, Map<Long, Original> originals,
+            Map<Long, Upload> uploads, Set<String> scanFolders) throws IOException {
         uidsOf(plan).forEach(uid -> {
             if (!originals.containsKey(uid)) throw new IllegalStateException("no fingerprint taken of UID " + uid);
         });
@@ -102,15 +111,16 @@ final class ActionRunner {
         for (int i = 0; i < actions.size(); i++) {
             Action action = actions.get(i);
             long id = ids.get(i);
+            CopyResult made = CopyResult.unknown();
             switch (action.kind()) {
                 case COPY -> {
-                    CopyResult result = folder.copy(action.uids(), action.target());
+                    made = folder.copy(action.uids(), action.target());
                     listener.step(action.step("sent"));
-                    state.markCopied(account, id, result.destUidBySource());
+                    state.markCopied(account, id, made.destUidBySource());
                     listener.step(action.step("copied"));
                 }
                 case APPEND -> appendAll(id, action.target(), uploads, action.uids(), action.step("sent"));
-                case MOVE -> move(folder, id, action);
+                case MOVE -> made = move(folder, id, action);
                 case FLAG -> {
                     folder.addFlags(action.uids(), action.flags());
                     listener.step(action.step("sent"));
@@ -120,8 +130,15 @@ final class ActionRunner {
                     listener.step(action.step("sent"));
                 }
             }
-            state.completeAndAddScanned(account, id, purpose.scannedKey(folder.name()), folder.uidValidity(), action.uids());
+            String key = purpose.scannedKey(folder.name());
+            if (made.known() && scanFolders.contains(action.target())) {
+                state.completeAndAddScanned(account, id, key, folder.uidValidity(), action.uids(),
+                        Purpose.SCAN.scannedKey(action.target()), made.destUidValidity(), made.destUids());
+            } else {
+                state.completeAndAddScanned(account, id, key, folder.uidValidity(), action.uids());
+            }
             listener.step(action.step("done"));
+            listener.filed(folder.name(), action.verb(), action.uids().size(), action.target());
         }
         return ids;
     }
@@ -146,12 +163,13 @@ final class ActionRunner {
                 a.flags(), target == null ? 0 : target.uidValidity(), target == null ? 0 : target.uidNext(), messages, null);
     }
 
-    private void move(OpenFolder folder, long id, Action action) throws IOException {
+    /** Returns what the server said about the copies. */
+    private CopyResult move(OpenFolder folder, long id, Action action) throws IOException {
         if (store.supportsMove()) {
             CopyResult result = folder.move(action.uids(), action.target());
             listener.step(action.step("sent"));
             state.recordCopies(account, id, result.destUidBySource());
-            return;
+            return result;
         }
         CopyResult result = folder.copy(action.uids(), action.target());
         listener.step(action.step("sent"));
@@ -161,6 +179,7 @@ final class ActionRunner {
         listener.step(action.step("flagged"));
         expunge(folder, action.uids());
         listener.step(action.step("expunged"));
+        return result;
     }
 
     /** One APPEND per message; each copy's UID is journaled as soon as the server gave it. */

@@ -60,8 +60,19 @@ final class FailedMessages {
      */
     Outcome record(String folder, String stateKey, long uidValidity, List<Failure> failures, boolean dryRun)
             throws StateException {
+        return record(folder, stateKey, uidValidity, failures, dryRun, null);
+    }
+
+    /**
+     * As above; {@code givenUpTo} names the folder the caller moves messages given up on to (null: they stay). A
+     * message begone refused itself before asking the classifier (over its size limit) is then given up at once,
+     * since no later run would do otherwise.
+     */
+    Outcome record(String folder, String stateKey, long uidValidity, List<Failure> failures, boolean dryRun,
+            String givenUpTo) throws StateException {
         UidSet.Builder givenUp = UidSet.builder();
         int retried = 0;
+        String fate = givenUpTo == null ? "the message stays where it is" : "moved to " + givenUpTo;
         for (Failure f : failures) {
             String what = f.size() + " bytes, " + session.classifier().name() + " failed: " + f.error().getMessage();
             if (dryRun) {
@@ -69,12 +80,17 @@ final class FailedMessages {
                 retried++;
                 continue;
             }
+            if (givenUpTo != null && f.error().checkedLocally()) {
+                givenUp.add(f.uid());
+                session.listener().skipped(folder, f.uid(), what + " (" + fate + ")");
+                continue;
+            }
             int attempts = session.state().recordMessageFailure(session.account(),
                     new MessageFailure.Key(stateKey, uidValidity, f.uid()), f.fingerprint(), f.error().getMessage());
             if (attempts >= MAX_ATTEMPTS) {
                 givenUp.add(f.uid());
                 session.listener().skipped(folder, f.uid(), what + " (attempt " + attempts + " of " + MAX_ATTEMPTS
-                        + ": given up, the message stays where it is)");
+                        + ": given up, " + fate + ")");
             } else {
                 retried++;
                 session.listener().skipped(folder, f.uid(), what + " (attempt " + attempts + " of " + MAX_ATTEMPTS

@@ -1,5 +1,6 @@
 package dev.begone.pipeline;
 
+import dev.begone.classify.ClassifierException;
 import dev.begone.classify.Label;
 import dev.begone.classify.LearnResult;
 import dev.begone.classify.MessageRejectedException;
@@ -12,9 +13,12 @@ import dev.begone.state.Purpose;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Future;
 
 /**
@@ -68,31 +72,42 @@ public final class LearnFlow {
                 fresh = fresh.minus(skip.build());
             }
             for (UidSet batch : Batches.newestFirst(fresh, settings.batchSize(), sizes, Batches.MAX_BATCH_BYTES)) {
+                if (session.stop().stopRequested()) break;
                 List<FetchedMessage> messages = folder.fetch(batch);
                 toLearn += messages.size();
                 if (settings.dryRun()) continue;
-                List<Future<Learnt>> futures = new ArrayList<>(messages.size());
+                List<Future<Fate>> futures = new ArrayList<>(messages.size());
                 for (FetchedMessage m : messages) futures.add(session.pool().submit(() -> learn(folder.name(), m)));
-                List<Learnt> results = Batches.awaitAll(futures);
+                List<Fate> fates = Batches.awaitAll(futures);
                 List<FailedMessages.Failure> failures = new ArrayList<>();
-                for (Learnt l : results) if (l != null && l.failure() != null) failures.add(l.failure());
-                FailedMessages.requireClassifierWorks((int) results.stream().filter(l -> l != null && l.failure() == null).count(), failures);
+                for (Fate f : fates) if (f instanceof Fate.Refused r) failures.add(r.failure());
+                FailedMessages.requireClassifierWorks((int) fates.stream().filter(Fate.Learnt.class::isInstance).count(), failures);
                 // Only what the classifier holds durably counts as learned.
                 session.classifier().sync();
-                FailedMessages.Outcome given = retryOrGiveUp(folder, key, failures);
+                FailedMessages.Outcome given = failedMessages.record(folder.name(), key, folder.uidValidity(), failures,
+                        false, settings.errors());
                 skipped += given.retried();
                 failed += Math.toIntExact(given.givenUp().size());
-                UidSet.Builder done = UidSet.builder();
-                Map<Long, Original> originals = new HashMap<>();
-                for (Learnt l : results) {
-                    if (l == null || l.failure() != null) continue;
-                    done.add(l.uid());
-                    originals.put(l.uid(), l.original());
-                    if (l.result() == LearnResult.LEARNED) learned++;
-                    session.state().markLearned(session.account(), l.digest(), session.classifier().name(), settings.label());
+                Sorted sorted = new Sorted();
+                for (Fate f : fates) {
+                    sorted.originals.put(f.message().uid(), Original.of(f.message()));
+                    switch (f) {
+                        case Fate.Learnt l -> {
+                            sorted.learnt.add(l.message().uid());
+                            if (l.result() == LearnResult.LEARNED) learned++;
+                            session.state().markLearned(session.account(), l.digest(), session.classifier().name(), settings.label());
+                        }
+                        case Fate.Refused r -> {
+                            if (given.givenUp().contains(r.message().uid())) {
+                                (settings.errors() == null ? sorted.stay : sorted.toErrors).add(r.message().uid());
+                            }
+                        }
+                        case Fate.Undecodable u -> (settings.undecodable() == null ? sorted.stay : sorted.toUndecodable).add(u.message().uid());
+                    }
                 }
-                failedMessages.forget(key, folder.uidValidity(), done.build());
-                followUp(folder, purpose, done.build(), originals);
+                failedMessages.forget(key, folder.uidValidity(), sorted.learnt.build());
+                followUp(folder, purpose, sorted);
+                for (Fate f : fates) session.listener().trainingOutcome(outcome(folder.name(), f, given));
             }
         }
         return new LearnStats(toLearn, learned, skipped, failed);
@@ -109,50 +124,126 @@ public final class LearnFlow {
         return given;
     }
 
-    /** A learned message, or one the classifier failed on ({@code failure} set, {@code original} null). */
-    private record Learnt(long uid, String digest, LearnResult result, Original original, FailedMessages.Failure failure) {}
+    /** What became of one fetched message in the classifier. */
+    private sealed interface Fate {
+        FetchedMessage message();
 
-    /** Learns one message; null when this message alone could not be read. */
-    private Learnt learn(String folder, FetchedMessage m) throws IOException {
+        Headline headline();
+
+        /**
+         * The classifier holds it in the settings' label.
+         *
+         * @param before the label the state had for it, if any: the same one means the classifier was not asked
+         */
+        record Learnt(FetchedMessage message, Headline headline, String digest, LearnResult result, Optional<Label> before)
+                implements Fate {}
+
+        /** The classifier refused it; tried again on later runs, or given up on. */
+        record Refused(FetchedMessage message, Headline headline, FailedMessages.Failure failure) implements Fate {}
+
+        /** No mail message at all, or one the classifier could not read: no later run would do better. */
+        record Undecodable(FetchedMessage message, Headline headline, String reason) implements Fate {}
+    }
+
+    /** A batch's messages by what happens to them next. */
+    private static final class Sorted {
+        final UidSet.Builder learnt = UidSet.builder();
+        final UidSet.Builder toErrors = UidSet.builder();
+        final UidSet.Builder toUndecodable = UidSet.builder();
+        /** Given up on without a folder to go to: left where they are, never tried again. */
+        final UidSet.Builder stay = UidSet.builder();
+        final Map<Long, Original> originals = new HashMap<>();
+    }
+
+    private Fate learn(String folder, FetchedMessage m) throws IOException {
         session.listener().message(folder, m.uid(), m.raw());
         // Users drop filed spam, report and all, into training folders: learn the original, not the wrapper.
         byte[] original = SpamAssassinReports.unwrap(m.raw());
+        Headline headline = Headline.of(original);
+        String notAMessage = MessageIds.notAMessage(original);
+        if (notAMessage != null) return new Fate.Undecodable(m, headline, notAMessage);
         String digest = MessageIds.digest(original);
+        Optional<Label> before = session.state().learnedAs(session.account(), digest, session.classifier().name());
         LearnResult result;
         try {
-            result = session.state().learnedAs(session.account(), digest, session.classifier().name()).filter(settings.label()::equals).isPresent()
-                    ? LearnResult.ALREADY_KNOWN
-                    : session.classifier().learn(original, settings.label());
+            result = teach(session, original, settings.label(), before);
         } catch (MessageRejectedException e) {
-            return new Learnt(m.uid(), digest, null, null, new FailedMessages.Failure(m, e));
+            return new Fate.Refused(m, headline, new FailedMessages.Failure(m, e));
         } catch (RuntimeException e) {
-            // One odd message must not stop the training of the others; it stays in the folder for the next run.
-            session.listener().skipped(folder, m.uid(), "could not be learned: " + e);
-            return null;
+            // One odd message must not stop the training of the others, and would fail the same way on every run.
+            return new Fate.Undecodable(m, headline, session.classifier().name() + " could not read it: " + e);
         }
         session.listener().learned(folder, m.uid(), settings.label(), result);
-        return new Learnt(m.uid(), digest, result, Original.of(m), null);
+        return new Fate.Learnt(m, headline, digest, result, before);
     }
 
-    /** What happens to learnt messages, as the settings say; leaving them is recorded like any other outcome. */
-    private void followUp(OpenFolder folder, Purpose purpose, UidSet learnedUids, Map<Long, Original> originals)
-            throws IOException {
-        if (learnedUids.isEmpty()) return;
+    /**
+     * Teaches {@code label} unless the state says the classifier holds it already ({@code before}); a message taught
+     * the other label before is relearnt, so that the old lesson is taken back.
+     */
+    static LearnResult teach(Session session, byte[] original, Label label, Optional<Label> before) throws ClassifierException {
+        if (before.isEmpty()) return session.classifier().learn(original, label);
+        if (before.get() != label) return session.classifier().relearn(original, label);
+        return LearnResult.ALREADY_KNOWN;
+    }
+
+    /** The log line's outcome of a message, once every action on it is confirmed. */
+    private TrainingOutcome outcome(String folder, Fate fate, FailedMessages.Outcome given) {
+        long uid = fate.message().uid();
+        String label = settings.label().lowerName();
+        String what = switch (fate) {
+            case Fate.Learnt l when l.before().isEmpty() -> (l.result() == LearnResult.LEARNED ? "learnt as " + label
+                    : "learnt as " + label + " (" + session.classifier().name() + " knew it already)") + after();
+            case Fate.Learnt l when l.before().get() != settings.label() -> "relearnt as " + label + " (learnt as "
+                    + l.before().get().lowerName() + " before)" + after();
+            case Fate.Learnt l -> "already learnt as " + label + after();
+            case Fate.Refused r -> "refused by " + session.classifier().name() + ": " + r.failure().error().getMessage()
+                    + (!given.givenUp().contains(uid) ? ", tried again next run"
+                            : settings.errors() == null ? ", given up, left where it is" : ", moved to " + settings.errors());
+            case Fate.Undecodable u -> "not learnt, no mail message begone can read (" + u.reason() + ")"
+                    + (settings.undecodable() == null ? ", left where it is" : ", moved to " + settings.undecodable());
+        };
+        return new TrainingOutcome(folder, uid, fate.headline(), what, fate instanceof Fate.Undecodable);
+    }
+
+    private String after() {
+        return switch (settings.after()) {
+            case LearnSettings.After.Stay stay -> "";
+            case LearnSettings.After.Move move -> ", moved to " + move.folder();
+            case LearnSettings.After.Copy copy -> ", copied to " + copy.folder();
+            case LearnSettings.After.Delete delete -> ", deleted";
+            case LearnSettings.After.Flag flag -> ", flagged " + String.join(" ", new TreeSet<>(flag.flags()));
+        };
+    }
+
+    /**
+     * Files a batch as the settings say, in one journaled plan: refused and undecodable messages to their folders,
+     * learnt ones as {@code after:} says. What stays is recorded as handled like any other outcome.
+     */
+    private void followUp(OpenFolder folder, Purpose purpose, Sorted sorted) throws IOException {
+        UidSet learnt = sorted.learnt.build();
+        UidSet.Builder stay = UidSet.builder().addAll(sorted.stay.build());
+        Map<String, UidSet> moves = new LinkedHashMap<>();
+        if (settings.errors() != null) moves.merge(settings.errors(), sorted.toErrors.build(), UidSet::union);
+        if (settings.undecodable() != null) moves.merge(settings.undecodable(), sorted.toUndecodable.build(), UidSet::union);
         List<Action> plan = new ArrayList<>();
-        switch (settings.after()) {
-            case LearnSettings.After.Stay stay -> { }
-            case LearnSettings.After.Move move -> plan.add(Action.move(learnedUids, move.folder()));
-            case LearnSettings.After.Copy copy -> plan.add(Action.copy(learnedUids, copy.folder()));
-            case LearnSettings.After.Delete delete -> {
-                plan.add(Action.flag(learnedUids, Set.of(ActionRunner.DELETED)));
-                if (settings.expunge()) plan.add(Action.expunge(learnedUids));
+        moves.forEach((target, uids) -> {
+            if (!uids.isEmpty()) plan.add(Action.move(uids, target));
+        });
+        if (!learnt.isEmpty()) {
+            switch (settings.after()) {
+                case LearnSettings.After.Stay s -> stay.addAll(learnt);
+                case LearnSettings.After.Move move -> plan.add(Action.move(learnt, move.folder()));
+                case LearnSettings.After.Copy copy -> plan.add(Action.copy(learnt, copy.folder()));
+                case LearnSettings.After.Delete delete -> {
+                    plan.add(Action.flag(learnt, Set.of(ActionRunner.DELETED)));
+                    if (settings.expunge()) plan.add(Action.expunge(learnt));
+                }
+                case LearnSettings.After.Flag flag -> plan.add(Action.flag(learnt, flag.flags()));
             }
-            case LearnSettings.After.Flag flag -> plan.add(Action.flag(learnedUids, flag.flags()));
         }
-        if (plan.isEmpty()) {
-            session.state().addScanned(session.account(), purpose.scannedKey(folder.name()), folder.uidValidity(), learnedUids);
-        } else {
-            runner.perform(folder, purpose, plan, originals, Map.of());
-        }
+        if (!plan.isEmpty()) runner.perform(folder, purpose, plan, sorted.originals, Map.of(), settings.scanFolders());
+        UidSet left = stay.build();
+        if (!left.isEmpty()) session.state().addScanned(session.account(), purpose.scannedKey(folder.name()), folder.uidValidity(), left);
     }
 }

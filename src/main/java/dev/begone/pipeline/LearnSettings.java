@@ -12,6 +12,10 @@ import java.util.Set;
  * @param label        what its messages are
  * @param flagged      learn only flagged (true) or only unflagged (false) messages; null: all
  * @param after        what happens to a message once the classifier holds it
+ * @param errors       where a message the classifier refuses goes once given up on; null: it stays
+ * @param undecodable  where a message that is no mail message (no header) goes; null: it stays
+ * @param scanFolders  folders a scan reads: a learnt message moved into one counts as scanned there, since the user
+ *                     judged it already
  * @param expunge      expunge what {@link After.Delete} marked \Deleted
  * @param plainExpunge a server without UIDPLUS may get a plain EXPUNGE (see {@link ScanSettings#plainExpunge()})
  * @param partialRun   at most this many new messages per run; 0: all
@@ -23,6 +27,9 @@ public record LearnSettings(
         Label label,
         Boolean flagged,
         After after,
+        String errors,
+        String undecodable,
+        Set<String> scanFolders,
         boolean expunge,
         boolean plainExpunge,
         int partialRun,
@@ -33,6 +40,9 @@ public record LearnSettings(
         Objects.requireNonNull(folder, "folder");
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(after, "after");
+        scanFolders = Set.copyOf(scanFolders);
+        if (errors != null && errors.isBlank()) throw new IllegalArgumentException("errors is blank");
+        if (undecodable != null && undecodable.isBlank()) throw new IllegalArgumentException("undecodable is blank");
         if (partialRun < 0) throw new IllegalArgumentException("partialRun must be 0 or more, was " + partialRun);
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
     }
@@ -78,6 +88,9 @@ public record LearnSettings(
         private final Label label;
         private Boolean flagged;
         private After after = new After.Stay();
+        private String errors;
+        private String undecodable;
+        private Set<String> scanFolders = Set.of();
         private boolean expunge;
         private boolean plainExpunge;
         private int partialRun;
@@ -97,6 +110,23 @@ public record LearnSettings(
 
         public Builder after(After then) {
             this.after = then;
+            return this;
+        }
+
+        /** @param folder where refused messages go once given up on; null: they stay */
+        public Builder errors(String folder) {
+            this.errors = folder;
+            return this;
+        }
+
+        /** @param folder where messages that are no mail message go; null: they stay */
+        public Builder undecodable(String folder) {
+            this.undecodable = folder;
+            return this;
+        }
+
+        public Builder scanFolders(Set<String> folders) {
+            this.scanFolders = folders;
             return this;
         }
 
@@ -126,7 +156,7 @@ public record LearnSettings(
         }
 
         public LearnSettings build() {
-            return new LearnSettings(folder, label, flagged, after, expunge, plainExpunge, partialRun, dryRun, batchSize);
+            return new LearnSettings(folder, label, flagged, after, errors, undecodable, scanFolders, expunge, plainExpunge, partialRun, dryRun, batchSize);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.begone.classify.Label;
 import dev.begone.classify.LearnResult;
 import dev.begone.classify.Verdict;
 import dev.begone.imap.UidSet;
+import java.util.List;
 
 /**
  * Observes a run without changing it (progress output, verbose logs, metrics, and crash tests that stop the JVM
@@ -18,6 +19,20 @@ public interface PipelineListener {
     default void skipped(String folder, long uid, String reason) {}
 
     default void learned(String folder, long uid, Label label, LearnResult result) {}
+
+    /**
+     * An action of a plan is complete: confirmed by the server and recorded, so it counts (metrics, logs).
+     *
+     * @param action  {@code move}, {@code copy}, {@code append}, {@code flag} or {@code expunge}, as in {@link #step}
+     * @param target  the folder the messages went to, or null for {@code flag} and {@code expunge}
+     */
+    default void filed(String folder, String action, long messages, String target) {}
+
+    /**
+     * What became of one message of a training folder, once every action on it is confirmed: the one line the log
+     * gives each message. A refused message also gets its {@link #skipped} line, which carries the attempts.
+     */
+    default void trainingOutcome(TrainingOutcome outcome) {}
 
     /**
      * A journaled action reached a step; crash tests halt the JVM at a named one. The names are stable:
@@ -49,4 +64,60 @@ public interface PipelineListener {
 
     /** The raw message, for --verbose-mails. */
     default void message(String folder, long uid, byte[] raw) {}
+
+    /** Tells each of {@code listeners}, in order. */
+    static PipelineListener all(List<PipelineListener> listeners) {
+        List<PipelineListener> copy = List.copyOf(listeners);
+        return new PipelineListener() {
+            @Override
+            public void scored(String folder, long uid, Verdict verdict) {
+                copy.forEach(l -> l.scored(folder, uid, verdict));
+            }
+
+            @Override
+            public void skipped(String folder, long uid, String reason) {
+                copy.forEach(l -> l.skipped(folder, uid, reason));
+            }
+
+            @Override
+            public void learned(String folder, long uid, Label label, LearnResult result) {
+                copy.forEach(l -> l.learned(folder, uid, label, result));
+            }
+
+            @Override
+            public void filed(String folder, String action, long messages, String target) {
+                copy.forEach(l -> l.filed(folder, action, messages, target));
+            }
+
+            @Override
+            public void trainingOutcome(TrainingOutcome outcome) {
+                copy.forEach(l -> l.trainingOutcome(outcome));
+            }
+
+            @Override
+            public void step(String name) {
+                copy.forEach(l -> l.step(name));
+            }
+
+            @Override
+            public void leftMarkedDeleted(String folder, UidSet uids) {
+                copy.forEach(l -> l.leftMarkedDeleted(folder, uids));
+            }
+
+            @Override
+            public void recovered(int actions) {
+                copy.forEach(l -> l.recovered(actions));
+            }
+
+            @Override
+            public void warning(String message) {
+                copy.forEach(l -> l.warning(message));
+            }
+
+            @Override
+            public void message(String folder, long uid, byte[] raw) {
+                copy.forEach(l -> l.message(folder, uid, raw));
+            }
+        };
+    }
 }

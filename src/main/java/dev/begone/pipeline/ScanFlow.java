@@ -22,6 +22,7 @@ import dev.begone.state.DuplicateCopy;
 import dev.begone.state.FiledCopy;
 import dev.begone.state.JournalEntry;
 import dev.begone.state.Purpose;
+import dev.begone.state.StateException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
@@ -59,14 +60,16 @@ public final class ScanFlow {
     private final DuplicateMemory duplicates;
     private final FolderNames folderNames;
 
-    public ScanFlow(Session session, ScanSettings settings, SpamPolicy policy) {
+    /** @throws StateException when the state's allow-list cannot be read */
+    public ScanFlow(Session session, ScanSettings settings, SpamPolicy policy) throws StateException {
         this.session = session;
         this.settings = settings;
         this.policy = policy;
         this.runner = new ActionRunner(session, settings.plainExpunge());
         this.failedMessages = new FailedMessages(session);
-        boolean noRules = settings.filing().equals(Filing.NONE) && settings.allowedSenders().isEmpty();
-        this.rules = noRules ? null : DeliveryRules.compile(settings.filing(), settings.allowedSenders());
+        // Read per scan: a whitelist folder learnt from earlier in the run may have added senders.
+        Set<String> allowed = session.state().allowedSenders(session.account());
+        this.rules = settings.filing().equals(Filing.NONE) && allowed.isEmpty() ? null : DeliveryRules.compile(settings.filing(), allowed);
         this.duplicates = new DuplicateMemory(session);
         this.folderNames = new FolderNames(session.store(), !settings.dryRun());
     }
@@ -104,10 +107,13 @@ public final class ScanFlow {
             if (settings.filing().duplicates().isPresent()) Collections.reverse(batches);
             Deque<List<Future<Judged>>> inFlight = new ArrayDeque<>();
             for (UidSet batch : batches) {
+                if (session.stop().stopRequested()) break;
                 inFlight.add(submit(folder, folder.fetch(batch)));
                 if (inFlight.size() > BATCHES_AHEAD) act(folder, Batches.awaitAll(inFlight.removeFirst()), tally);
             }
-            while (!inFlight.isEmpty()) act(folder, Batches.awaitAll(inFlight.removeFirst()), tally);
+            while (!inFlight.isEmpty() && !session.stop().stopRequested()) act(folder, Batches.awaitAll(inFlight.removeFirst()), tally);
+            // Stopped: batches scored but not acted on recorded nothing, so the next run scores them again.
+            for (List<Future<Judged>> unacted : inFlight) unacted.forEach(f -> f.cancel(true));
 
             if (!settings.dryRun() && !seen.isEmpty()) {
                 // UIDs are never reused within a UIDVALIDITY: those below the highest seen that are no candidate

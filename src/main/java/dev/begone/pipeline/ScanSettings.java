@@ -21,9 +21,9 @@ import java.util.Set;
  *                      marked \Deleted in the folder; false: such messages are left marked, with a warning
  * @param dryRun        score everything, change nothing, record nothing
  * @param batchSize     messages per FETCH
- * @param filing        the delivery rules (routing, senders, duplicates, levels); {@link Filing#NONE}: a verdict of
- *                      spam files the message, as isbg does, and nothing else moves
- * @param allowedSenders exact sender addresses the state's allow-list holds, besides {@code filing}'s
+ * @param filing        the delivery rules (routing, senders, duplicates, levels), with the senders the state's
+ *                      allow-list holds; {@link Filing#NONE}: a verdict of spam files the message, as isbg does, and
+ *                      nothing else moves
  * @param dropFolder    where the rules' DROP and {@code action: drop} send mail; null: no rule may drop
  */
 public record ScanSettings(
@@ -40,7 +40,6 @@ public record ScanSettings(
         boolean dryRun,
         int batchSize,
         Filing filing,
-        Set<String> allowedSenders,
         String dropFolder) {
 
     public static final int DEFAULT_BATCH_SIZE = 50;
@@ -52,7 +51,6 @@ public record ScanSettings(
         if (partialRun < 0) throw new IllegalArgumentException("partialRun must be 0 or more, was " + partialRun);
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
         Objects.requireNonNull(filing, "filing");
-        allowedSenders = Set.copyOf(allowedSenders);
         // A report is uploaded for spam the classifier judged; the rules also file mail it never saw.
         if (withReport && !filing.equals(Filing.NONE)) throw new IllegalArgumentException("withReport with delivery rules");
     }
@@ -76,7 +74,6 @@ public record ScanSettings(
         private boolean dryRun;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Filing filing = Filing.NONE;
-        private Set<String> allowedSenders = Set.of();
         private String dropFolder;
 
         private Builder(String folder) {
@@ -143,11 +140,6 @@ public record ScanSettings(
             return this;
         }
 
-        public Builder allowedSenders(Set<String> senders) {
-            this.allowedSenders = senders;
-            return this;
-        }
-
         public Builder dropFolder(String name) {
             this.dropFolder = name;
             return this;
@@ -155,7 +147,7 @@ public record ScanSettings(
 
         public ScanSettings build() {
             return new ScanSettings(folder, spamFolder, maxSizeBytes, partialRun, withReport, spamFlags, deleteSpam,
-                    trashFolder, expunge, plainExpunge, dryRun, batchSize, filing, allowedSenders, dropFolder);
+                    trashFolder, expunge, plainExpunge, dryRun, batchSize, filing, dropFolder);
         }
     }
 }

@@ -11,9 +11,16 @@ import java.util.concurrent.ExecutorService;
  * concurrent classifier calls, and the observer.
  *
  * @param account the key under which the state store keeps this account's records
+ * @param stop    checked between batches: a stopped flow finishes the batch it is acting on and leaves the rest
  */
 public record Session(MailStore store, StateStore state, String account, Classifier classifier, ExecutorService pool,
-        PipelineListener listener) {
+        PipelineListener listener, StopSignal stop) {
+    /** A session that runs to the end. */
+    public Session(MailStore store, StateStore state, String account, Classifier classifier, ExecutorService pool,
+            PipelineListener listener) {
+        this(store, state, account, classifier, pool, listener, StopSignal.NEVER);
+    }
+
     public Session {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(state, "state");
@@ -21,5 +28,6 @@ public record Session(MailStore store, StateStore state, String account, Classif
         Objects.requireNonNull(classifier, "classifier");
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(stop, "stop");
     }
 }

@@ -9,7 +9,9 @@ import java.util.Locale;
 public enum Purpose {
     SCAN,
     LEARN_SPAM,
-    LEARN_HAM;
+    LEARN_HAM,
+    /** A whitelist folder: the sender is allowed and the message goes back to where mail is read. */
+    ALLOW_SENDER;
 
     /** The key under which handled UIDs of {@code folder} are remembered as scanned. */
     public String scannedKey(String folder) {

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,20 +103,45 @@ public final class StateStore implements AutoCloseable {
               account TEXT NOT NULL, folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, uid INTEGER NOT NULL,
               fingerprint TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL, updated INTEGER NOT NULL,
               PRIMARY KEY (account, folder, uid_validity, uid)) WITHOUT ROWID"""),
-            // Schema 4: the delivery rules' duplicate keys (Message-ID or body hash), one row per key: the copy kept,
-            // where it is, and when it was seen. uid 0: moved to folder, its UID there is in the journal.
-            List.of("""
+        // Schema 4: senders allowed from whitelist folders, one row per (account, lower-cased address); what was last
+        // seen of each account's spam folder, to learn from the user's own moves; and the journal takes the
+        // allow-sender purpose. SQLite cannot alter a CHECK, so journal_entry is rebuilt as SQLite's manual
+        // says (create, copy, drop, rename); journal_message names it by name and is left as it is.
+        List.of(
+            """
+            CREATE TABLE allowed_sender (
+              account TEXT NOT NULL, address TEXT NOT NULL, added INTEGER NOT NULL,
+              PRIMARY KEY (account, address)) WITHOUT ROWID""",
+            """
+            CREATE TABLE spam_watch (
+              account TEXT NOT NULL, folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, uid_next INTEGER NOT NULL,
+              present TEXT NOT NULL, PRIMARY KEY (account, folder)) WITHOUT ROWID""",
+            """
+            CREATE TABLE journal_entry_4 (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, plan INTEGER NOT NULL,
+              purpose TEXT NOT NULL CHECK (purpose IN ('SCAN', 'LEARN_SPAM', 'LEARN_HAM', 'ALLOW_SENDER')),
+              kind TEXT NOT NULL CHECK (kind IN ('COPY', 'APPEND', 'MOVE', 'FLAG', 'EXPUNGE')),
+              source TEXT NOT NULL, source_uid_validity INTEGER NOT NULL, uids TEXT NOT NULL,
+              target TEXT, flags TEXT, target_uid_validity INTEGER, target_uid_next INTEGER, reason TEXT,
+              step TEXT NOT NULL CHECK (step IN ('INTENT', 'COPIED', 'DONE', 'ABANDONED')),
+              created INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT)""",
+            "INSERT INTO journal_entry_4 SELECT * FROM journal_entry",
+            "DROP TABLE journal_entry",
+            "ALTER TABLE journal_entry_4 RENAME TO journal_entry",
+            "CREATE INDEX journal_entry_by_step ON journal_entry (account, step, id)"),
+        // Schema 5: the delivery rules' duplicate keys (Message-ID or body hash), one row per key: the copy kept, where
+        // it is, and when it was seen (uid 0: moved to that folder, its UID there is in the journal); and per message
+        // acted on, what begone log shows (From, Subject, why) and when begone undo put it back (never twice).
+        List.of(
+            """
             CREATE TABLE duplicate_key (
               account TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, seen INTEGER NOT NULL,
               folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, uid INTEGER NOT NULL, fingerprint TEXT NOT NULL,
-              PRIMARY KEY (account, kind, key)) WITHOUT ROWID"""),
-            // Schema 5: what begone log shows of each message acted on: its From and Subject, and why.
-            List.of(
-                "ALTER TABLE journal_message ADD COLUMN sender TEXT",
-                "ALTER TABLE journal_message ADD COLUMN subject TEXT",
-                "ALTER TABLE journal_message ADD COLUMN reason TEXT"),
-            // Schema 6: when begone undo put a message back, so that it is never put back twice.
-            List.of("ALTER TABLE journal_message ADD COLUMN restored INTEGER"));
+              PRIMARY KEY (account, kind, key)) WITHOUT ROWID""",
+            "ALTER TABLE journal_message ADD COLUMN sender TEXT",
+            "ALTER TABLE journal_message ADD COLUMN subject TEXT",
+            "ALTER TABLE journal_message ADD COLUMN reason TEXT",
+            "ALTER TABLE journal_message ADD COLUMN restored INTEGER"));
 
     static final int SCHEMA_VERSION = MIGRATIONS.size();
 
@@ -323,6 +349,80 @@ public final class StateStore implements AutoCloseable {
         });
     }
 
+    // ---- senders allowed from whitelist folders
+
+    /**
+     * Adds {@code address} (compared ignoring case) to the account's allow-list; returns false when it was there.
+     * The rules' allow stage reads the list through {@link #allowedSenders}.
+     */
+    public boolean allowSender(String account, String address) throws StateException {
+        JournalEntry.requireText(account, "account");
+        JournalEntry.requireText(address, "address");
+        return inTransaction("record an allowed sender", () -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT OR IGNORE INTO allowed_sender (account, address, added) VALUES (?, ?, ?)")) {
+                insert.setString(1, account);
+                insert.setString(2, address.toLowerCase(Locale.ROOT));
+                insert.setLong(3, clock.millis());
+                return insert.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /** The account's allowed senders, lower-cased. */
+    public Set<String> allowedSenders(String account) throws StateException {
+        JournalEntry.requireText(account, "account");
+        return inTransaction("read allowed senders", () -> {
+            Set<String> out = new TreeSet<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT address FROM allowed_sender WHERE account = ?")) {
+                select.setString(1, account);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) out.add(rows.getString(1));
+                }
+            }
+            return Collections.unmodifiableSet(out);
+        });
+    }
+
+    // ---- the spam folder, watched for the user's own moves
+
+    /** What was seen of {@code folder} when it was last watched, if it ever was. */
+    public Optional<SpamWatch> spamWatch(String account, String folder) throws StateException {
+        JournalEntry.requireText(account, "account");
+        return inTransaction("read the spam folder's watch", () -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT uid_validity, uid_next, present FROM spam_watch WHERE account = ? AND folder = ?")) {
+                select.setString(1, account);
+                select.setString(2, folder);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(new SpamWatch(row.getLong(1), row.getLong(2), UidSet.parse(row.getString(3))))
+                            : Optional.<SpamWatch>empty();
+                }
+            }
+        });
+    }
+
+    /** Records what was seen of {@code folder} now, replacing what was seen before. */
+    public void watchSpam(String account, String folder, SpamWatch seen) throws StateException {
+        JournalEntry.requireText(account, "account");
+        Objects.requireNonNull(seen, "seen");
+        inTransaction("record the spam folder's watch", () -> {
+            try (PreparedStatement upsert = connection.prepareStatement(
+                    """
+                    INSERT INTO spam_watch (account, folder, uid_validity, uid_next, present) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (account, folder) DO UPDATE SET uid_validity = excluded.uid_validity,
+                      uid_next = excluded.uid_next, present = excluded.present""")) {
+                upsert.setString(1, account);
+                upsert.setString(2, folder);
+                upsert.setLong(3, seen.uidValidity());
+                upsert.setLong(4, seen.uidNext());
+                upsert.setString(5, seen.present().toString());
+                upsert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     // ---- messages a classifier failed on
 
     /**
@@ -500,7 +600,8 @@ public final class StateStore implements AutoCloseable {
         if (from.equals(to)) return false;
         return inTransaction("rename account " + from, () -> {
             int moved = 0;
-            for (String table : List.of("scanned", "learned", "journal_entry", "message_failure", "duplicate_key")) {
+            for (String table : List.of("scanned", "learned", "journal_entry", "message_failure", "allowed_sender", "spam_watch",
+                    "duplicate_key")) {
                 try (PreparedStatement update =
                         connection.prepareStatement("UPDATE OR IGNORE " + table + " SET account = ? WHERE account = ?")) {
                     update.setString(1, to);
@@ -624,6 +725,23 @@ public final class StateStore implements AutoCloseable {
         inTransaction("complete journal entry " + id + " and record scanned UIDs", () -> {
             completeNow(account, id);
             addScannedNow(account, folder, uidValidity, scannedUids);
+            return null;
+        });
+    }
+
+    /**
+     * As {@link #completeAndAddScanned(String, long, String, long, UidSet)}, and in the same transaction records
+     * {@code copies}, the copies the action made in {@code copiesFolder} under {@code copiesUidValidity}, as scanned
+     * there: a message the user already judged must not be judged again by a scan of the folder it was put in.
+     */
+    public void completeAndAddScanned(String account, long id, String folder, long uidValidity, UidSet scannedUids,
+            String copiesFolder, long copiesUidValidity, UidSet copies) throws StateException {
+        Objects.requireNonNull(scannedUids, "scannedUids == null");
+        Objects.requireNonNull(copies, "copies == null");
+        inTransaction("complete journal entry " + id + " and record scanned UIDs", () -> {
+            completeNow(account, id);
+            addScannedNow(account, folder, uidValidity, scannedUids);
+            if (!copies.isEmpty()) addScannedNow(account, copiesFolder, copiesUidValidity, copies);
             return null;
         });
     }
@@ -774,6 +892,63 @@ public final class StateStore implements AutoCloseable {
                         while (rows.next()) {
                             out.computeIfAbsent(fingerprint, f -> new ArrayList<>()).add(
                                     new FiledCopy(target, rows.getLong(1), rows.getLong(2), rows.getString(3), rows.getString(4)));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Which of {@code copyFingerprints} the journal says begone put into {@code target} itself (as a copy, a move or an
+     * upload, finished or not): a message there with another fingerprint came from someone else.
+     */
+    public Set<String> filedThere(String account, String target, Set<String> copyFingerprints) throws StateException {
+        JournalEntry.requireText(account, "account");
+        return inTransaction("read what was filed", () -> {
+            Set<String> out = new TreeSet<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    """
+                    SELECT 1 FROM journal_message m JOIN journal_entry e ON e.id = m.entry
+                    WHERE e.account = ? AND e.target = ? AND m.copy_fingerprint = ? LIMIT 1""")) {
+                for (String fingerprint : copyFingerprints) {
+                    select.setString(1, account);
+                    select.setString(2, target);
+                    select.setString(3, fingerprint);
+                    try (ResultSet row = select.executeQuery()) {
+                        if (row.next()) out.add(fingerprint);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The copies completed entries put into {@code target} under {@code targetUidValidity} whose UIDs the server gave
+     * and are among {@code destUids}: what begone filed there of the messages that have since left.
+     */
+    public List<FiledCopy> filedCopiesAt(String account, String target, long targetUidValidity, UidSet destUids)
+            throws StateException {
+        JournalEntry.requireText(account, "account");
+        if (destUids.isEmpty()) return List.of();
+        return inTransaction("read filed copies by UID", () -> {
+            List<FiledCopy> out = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    """
+                    SELECT m.dest_uid, m.copy_fingerprint, m.message_id
+                    FROM journal_message m JOIN journal_entry e ON e.id = m.entry
+                    WHERE e.account = ? AND e.target = ? AND e.target_uid_validity = ? AND e.step = 'DONE'
+                    AND e.kind IN ('COPY', 'APPEND', 'MOVE') AND m.dest_uid IS NOT NULL AND m.copy_fingerprint IS NOT NULL
+                    ORDER BY m.dest_uid""")) {
+                select.setString(1, account);
+                select.setString(2, target);
+                select.setLong(3, targetUidValidity);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        if (destUids.contains(rows.getLong(1))) {
+                            out.add(new FiledCopy(target, targetUidValidity, rows.getLong(1), rows.getString(2), rows.getString(3)));
                         }
                     }
                 }

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.begone.classify.builtin.BuiltinClassifier;
 import dev.begone.classify.builtin.BuiltinOptions;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(30)
 class FusionClassifierTest {
@@ -21,6 +24,9 @@ class FusionClassifierTest {
     private static final byte[] SPAM = msg("cheap casino prize winner offer");
     private static final byte[] HAM = msg("patch review meeting agenda kernel");
     private static final long SEED = 20261202L;
+
+    @TempDir
+    Path dir;
 
     private static BuiltinClassifier trained(BuiltinOptions options, int perClass) {
         BuiltinClassifier c = BuiltinClassifier.inMemory(options);
@@ -93,11 +99,8 @@ class FusionClassifierTest {
         }
     }
 
-    @Test
-    void fusionLearnsToOverruleAMemberThatIsWrong() throws ClassifierException {
-        BuiltinClassifier honest = BuiltinClassifier.inMemory(BuiltinOptions.defaults().withMinimums(1, 1));
-        Liar liar = new Liar();
-        var f = new FusionClassifier(List.of(honest, liar));
+    /** Teaches {@code f}, whose second member is {@code liar}, 200 random messages of the two kinds. */
+    private static void teach(FusionClassifier f, Liar liar) throws ClassifierException {
         Random random = new Random(SEED);
         for (int i = 0; i < 200; i++) {
             boolean spam = random.nextBoolean();
@@ -106,12 +109,93 @@ class FusionClassifierTest {
             f.classify(m);
             f.learn(m, spam ? Label.SPAM : Label.HAM);
         }
+    }
+
+    @Test
+    void fusionLearnsToOverruleAMemberThatIsWrong() throws ClassifierException {
+        BuiltinClassifier honest = BuiltinClassifier.inMemory(BuiltinOptions.defaults().withMinimums(1, 1));
+        Liar liar = new Liar();
+        var f = new FusionClassifier(List.of(honest, liar));
+        teach(f, liar);
         liar.nextIsSpam = true;
         Verdict spam = f.classify(SPAM);
         liar.nextIsSpam = false;
         Verdict ham = f.classify(HAM);
         assertTrue(spam.logOdds() > 0 && ham.logOdds() < 0, "seed " + SEED + ": " + spam + " " + ham);
         assertEquals(Outcome.HAM, ham.outcome());
+    }
+
+    /** A member that tells SPAM from HAM, mildly: its answers never change, so only the combination learns. */
+    private static final class Honest implements Classifier {
+        @Override
+        public String name() {
+            return "honest";
+        }
+
+        @Override
+        public Verdict classify(byte[] message) {
+            double logOdds = java.util.Arrays.equals(message, SPAM) ? 3 : -3;
+            return new Verdict(logOdds > 0 ? Outcome.SPAM : Outcome.HAM, logOdds, 0, logOdds, List.of());
+        }
+
+        @Override
+        public LearnResult learn(byte[] message, Label label) {
+            return LearnResult.LEARNED;
+        }
+    }
+
+    @Test
+    void aFusionLoadedLaterGoesOnFromTheCombinationTheFirstOneSaved() throws ClassifierException {
+        Path weights = dir.resolve("fusion.weights");
+        Liar liar = new Liar();
+        double learnt;
+        try (var first = FusionClassifier.load(List.of(new Honest(), liar), weights)) {
+            teach(first, liar);
+            first.sync();
+            liar.nextIsSpam = false;
+            learnt = first.classify(HAM).logOdds();
+        }
+        var second = FusionClassifier.load(List.of(new Honest(), liar), weights);
+        assertEquals(learnt, second.classify(HAM).logOdds(), 0);
+        assertEquals(Outcome.HAM, second.classify(HAM).outcome());
+        var fresh = new FusionClassifier(List.of(new Honest(), liar));
+        assertEquals(8.5, fresh.classify(HAM).logOdds(), 1e-12, "untaught, the mean follows the liar");
+    }
+
+    @Test
+    void withoutASavedCombinationALoadedFusionStartsFromTheMean() throws ClassifierException {
+        BuiltinClassifier a = trained(BuiltinOptions.defaults().withMinimums(1, 1), 5);
+        Liar liar = new Liar();
+        var f = FusionClassifier.load(List.of(a, liar), dir.resolve("none.weights"));
+        assertEquals((a.classify(HAM).logOdds() + 20) / 2, f.classify(HAM).logOdds(), 1e-12);
+    }
+
+    @Test
+    void aCombinationLearntForOtherMembersIsRefusedNamingTheFile() throws ClassifierException {
+        Path weights = dir.resolve("fusion.weights");
+        Liar liar = new Liar();
+        var f = FusionClassifier.load(List.of(BuiltinClassifier.inMemory(BuiltinOptions.defaults()), liar), weights);
+        f.learn(HAM, Label.HAM);
+        f.sync();
+        ClassifierException e = assertThrows(ClassifierException.class, () -> FusionClassifier.load(
+                List.of(liar, BuiltinClassifier.inMemory(BuiltinOptions.defaults())), weights));
+        assertEquals("fusion weights " + weights + " were learnt for builtin+liar with 3 weights, not for liar+builtin",
+                e.getMessage());
+    }
+
+    @Test
+    void aCorruptCombinationIsRefusedNamingTheFile() throws Exception {
+        Path weights = dir.resolve("fusion.weights");
+        Liar liar = new Liar();
+        var f = FusionClassifier.load(List.of(BuiltinClassifier.inMemory(BuiltinOptions.defaults()), liar), weights);
+        f.learn(HAM, Label.HAM);
+        f.sync();
+        byte[] bytes = Files.readAllBytes(weights);
+        bytes[bytes.length - 10] ^= 1;
+        Files.write(weights, bytes);
+        ClassifierException e = assertThrows(ClassifierException.class, () -> FusionClassifier.load(
+                List.of(BuiltinClassifier.inMemory(BuiltinOptions.defaults()), liar), weights));
+        assertEquals("fusion weights " + weights + " are corrupt: checksum mismatch", e.getMessage());
     }
 
     @Test

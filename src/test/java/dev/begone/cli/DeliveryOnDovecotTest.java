@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The delivery rules under {@code begone run} on a real Dovecot, scored by a real spamd: one configuration that uses
  * every rule kind (routing with DROP and a rules file, tagged addresses, no-spam-check, three score levels and the
- * unsure band, allow and deny, duplicates by Message-ID for alice and by body for bob, retention to the trash and for
+ * unsure band, allow and deny (and the allow-list a whitelist folder fills), duplicates by Message-ID for alice and by body for bob, retention to the trash and for
  * good, archives by year and month) over a mixed sample, generated
  * messages that each hit one rule and, when the shared corpus is there, real mail routed by a header added to it.
  *
@@ -124,6 +124,7 @@ class DeliveryOnDovecotTest {
     record Aged(String account, String id, String folder, int daysAgo, String expected) {}
 
     static final List<Aged> AGED = List.of(
+            new Aged("alice", "whitelisted", "Whitelist", 1, "INBOX"), // its sender joins the allow-list
             new Aged("alice", "junk-old", "Junk", 100, "Trash"),
             new Aged("alice", "junk-recent", "Junk", 10, "Junk"),
             new Aged("alice", "done-old", "Done", 400, "Archive/" + archiveMonth(400)),
@@ -143,7 +144,7 @@ class DeliveryOnDovecotTest {
 
     /** In delivery order within each account's INBOX: duplicates by Message-ID and body depend on it. */
     static final List<Row> TABLE = List.of(
-            row("alice", "ham", "carol@example.com", "Lunch on Friday", "Shall we meet at noon?", "INBOX"),
+            row("alice", "ham", "erin@example.com", "Lunch on Friday", "Shall we meet at noon?", "INBOX"),
             row("alice", "list", "news@lists.example.org", "Weekly digest", GTUBE, "lists/example"), // no-spam-check
             row("alice", "announce", "events@example.com", "[ann] Summer fair", "Come along on Saturday.", "announce"),
             row("alice", "announce-spam", "events@example.com", "[ann] You won", GTUBE, "Trash"), // scored: the drop level
@@ -152,15 +153,16 @@ class DeliveryOnDovecotTest {
                     "Our news.", "bulk"), // the rules file
             new Row("alice", "tagged", "orders@shop.example", "alice+shop@example.org", "Your order", "", "Shipped.", "shop"),
             row("alice", "allowed", "pal@friends.example", "Joke of the day", GTUBE, "INBOX"),
+            row("alice", "allowed-learnt", "carol@example.com", "Prize draw results", GTUBE, "INBOX"), // whitelisted below
             row("alice", "denied", "promo@spammer.example", "Hello", "Nothing to see.", "Junk"),
             row("alice", "unsure", "someone@example.com", "grey-zone offer", "Maybe.", "Spam/maybe"),
             row("alice", "spam", "someone@example.com", "plain-spam offer", "Buy.", "Junk"),
             row("alice", "level-low", "someone@example.com", "level-low offer", "Buy more.", "Spam/low"),
             row("alice", "level-high", "someone@example.com", "level-high offer", "Buy even more.", "Spam/high"),
             row("alice", "level-drop", "someone@example.com", "Prize", GTUBE, "Trash"),
-            new Row("alice", "dup-first", "carol@example.com", "bob@example.org", "Minutes", "Message-ID: <minutes-7@example.com>\r\n",
+            new Row("alice", "dup-first", "secretary@example.com", "bob@example.org", "Minutes", "Message-ID: <minutes-7@example.com>\r\n",
                     "The minutes, first delivery.", "INBOX"),
-            new Row("alice", "dup-second", "carol@example.com", "bob@example.org", "Minutes", "Message-ID: <minutes-7@example.com>\r\n",
+            new Row("alice", "dup-second", "secretary@example.com", "bob@example.org", "Minutes", "Message-ID: <minutes-7@example.com>\r\n",
                     "The minutes, delivered again.", "Duplicates"),
             row("bob", "report-1", "cron@example.com", "Disk report", "Disk usage is 71 percent on /srv\r\nall fine", "Trash"),
             row("bob", "report-2", "cron@example.com", "Disk report", "Disk usage is 71 percent\r\n  on /srv all fine", "INBOX"),
@@ -201,7 +203,7 @@ class DeliveryOnDovecotTest {
                 for (Aged a : AGED) {
                     if (!a.account().equals(user)) continue;
                     if (!store.exists(a.folder())) store.create(a.folder());
-                    Row r = new Row(user, a.id(), "carol@example.com", "bob@example.org", "Old " + a.id(), "", "From long ago.", a.folder());
+                    Row r = new Row(user, a.id(), "Carol <carol@example.com>", "bob@example.org", "Old " + a.id(), "", "From long ago.", a.folder());
                     store.append(a.folder(), message(r, n++), Set.of("\\Seen"), noonDaysAgo(a.daysAgo()).toInstant());
                 }
             }
@@ -262,6 +264,7 @@ class DeliveryOnDovecotTest {
                     duplicates: { by: message-id, within-days: 14, keep: first, action: { folder: Duplicates } }
                     retention: [ { folder: Junk, older-than-days: 60, action: trash } ]
                     archive: [ { folder: Done, older-than-days: 30, into: "Archive/{year}/{month}" } ]
+                    training: { allow-sender: [Whitelist] }
                   - name: bob
                     imap: { user: bob, password: { env: BOB_PW } }
                     duplicates: { by: body, keep: last, action: drop }
@@ -347,7 +350,9 @@ class DeliveryOnDovecotTest {
         assertHasLine(lines, "alice", "Old junk-old", "moved to Trash", "older than 60 days (retention of Junk)", "Junk");
         assertHasLine(lines, "alice", "Old done-old", "moved to Archive/", "older than 30 days (archive of Done)", "Done");
         assertHasLine(lines, "bob", "Old old-old", "expunged", "older than 14 days (retention of Old)", "Old");
-        // Mail left where it was is not in the log.
+        assertHasLine(lines, "alice", "Old whitelisted", "moved to INBOX", "", "Whitelist");
+        // Mail left where it was is not in the log (alice's GTUBE from a whitelisted sender stayed).
+        assertTrue(lines.stream().noneMatch(l -> l.contains("Prize draw results")), log.out());
         assertTrue(lines.stream().noneMatch(l -> l.contains("Lunch on Friday")), log.out());
     }
 
@@ -392,7 +397,7 @@ class DeliveryOnDovecotTest {
 
         assertEquals(0, undo.exit(), undo.toString());
         assertEquals("", undo.err());
-        assertTrue(undo.out().lines().anyMatch(l -> l.matches("bob: cannot put back Old <- Old: carol@example.com \"Old old-old\": deleted for good")),
+        assertTrue(undo.out().lines().anyMatch(l -> l.matches("bob: cannot put back Old <- Old: Carol <carol@example.com> \"Old old-old\": deleted for good")),
                 undo.toString());
         assertTrue(undo.out().contains("bob: 1 put back, 1 cannot be"), undo.toString());
         assertTrue(undo.out().lines().anyMatch(l -> l.startsWith("alice: put back INBOX <- Spam/low: someone@example.com \"level-low offer\"")),
@@ -415,7 +420,7 @@ class DeliveryOnDovecotTest {
         // plan's intents were on disk; after four moves were done and recorded.
         for (String haltAt : List.of("move.sent#2", "move.intent#1", "move.done#4")) {
             fillMailboxes();
-            IsbgCli.Run killed = cli().runInChildJvm(List.of("-D" + Verbose.HALT_AT_PROPERTY + "=" + haltAt),
+            IsbgCli.Run killed = cli().runInChildJvm(List.of("-D" + Steps.HALT_AT_PROPERTY + "=" + haltAt),
                     List.of("run", "--config", file.toString()));
             assertEquals(137, killed.exit(), haltAt + ": " + killed);
 

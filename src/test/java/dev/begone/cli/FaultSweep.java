@@ -171,11 +171,11 @@ final class FaultSweep implements AutoCloseable {
         Path stepLog = home.resolve("steps.log");
         IsbgCli cli = cli(home);
         IsbgCli.Run run;
-        System.setProperty(Verbose.STEP_LOG_PROPERTY, stepLog.toString());
+        System.setProperty(Steps.STEP_LOG_PROPERTY, stepLog.toString());
         try {
             run = cli.run(args(flow, server));
         } finally {
-            System.clearProperty(Verbose.STEP_LOG_PROPERTY);
+            System.clearProperty(Steps.STEP_LOG_PROPERTY);
         }
         if (run.exit() != 0) throw new AssertionError("the fault-free run of " + flow + " failed: " + run);
         List<String> commands = server.proxy().commands();
@@ -215,7 +215,7 @@ final class FaultSweep implements AutoCloseable {
         IsbgCli cli = cli(freshHome());
         // C1 compiles enough for one short run and costs a fraction of the CPU of full tiered compilation.
         IsbgCli.Run interrupted = cli.runInChildJvm(List.of("-XX:TieredStopAtLevel=1",
-                "-D" + Verbose.HALT_AT_PROPERTY + "=" + kill.property()), args(flow, server));
+                "-D" + Steps.HALT_AT_PROPERTY + "=" + kill.property()), args(flow, server));
         IsbgCli.Run clean = cli.run(args(flow, server));
         return new Outcome(flow, kill, interrupted.exit() == 137, interrupted, clean,
                 Damage.between(ref.placement(), MarkedMailbox.placement(server.alice())));

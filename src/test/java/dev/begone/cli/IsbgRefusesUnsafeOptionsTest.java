@@ -31,11 +31,11 @@ class IsbgRefusesUnsafeOptionsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"builtin,10", "builtin,50", "builtin+spamd,20"})
+    @CsvSource({"builtin,10", "builtin,98", "builtin+spamd,60"})
     void deleteHigherThanAtOrBelowTheSpamThresholdOfAZeroToHundredScaleIsRefused(String classifier, String value) {
-        assertRefused("begone: --deletehigherthan " + value + " is at or below the spam threshold 50 of classifier "
-                + classifier + " (it scores from 0 to 100 and calls 50 and above spam): every spam would be deleted "
-                + "without a copy; give a value above 50", isbg("--classifier", classifier, "--deletehigherthan", value));
+        assertRefused("begone: --deletehigherthan " + value + " is at or below the spam threshold 98 of classifier "
+                + classifier + " (it scores from 0 to 100 and calls spam above 98): every spam would be deleted "
+                + "without a copy; give a value above 98", isbg("--classifier", classifier, "--deletehigherthan", value));
     }
 
     @Test

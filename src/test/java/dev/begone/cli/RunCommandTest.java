@@ -20,20 +20,6 @@ class RunCommandTest {
     Path home;
 
     @Test
-    void everyKeyThisVersionDoesNotApplyIsNamedAndFailsItsAccountWithExit10() {
-        // alice of the example fails before her password is even looked up (it would run pass).
-        IsbgCli.Run run = new IsbgCli(home).run("run", "--config", EXAMPLE.toString(), "--account", "alice");
-
-        assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
-        assertEquals(List.of("begone: alice: training.allow-sender, training.errors, training.from-moves: "
-                        + "this version of begone does not apply these keys yet; remove them to run this account"),
-                run.err().lines().toList());
-        List<String> table = run.out().lines().toList();
-        assertEquals(2, table.size(), run.toString());
-        assertTrue(table.get(1).matches("alice +10 +configuration +- +- +- +\\d+\\.\\ds +training.allow-sender, .*"), table.get(1));
-    }
-
-    @Test
     void aBadConfigurationFileStopsTheRunWithOneLineAndExit10() throws Exception {
         Path file = home.resolve("config.yaml");
         Files.writeString(file, """
@@ -49,19 +35,34 @@ class RunCommandTest {
     }
 
     @Test
-    void aTrainingFolderThatIsAlsoScannedFailsItsAccount() throws Exception {
+    void trainingFoldersThatWouldGoRoundInCirclesFailTheirAccountBeforeItConnects() throws Exception {
         Path file = home.resolve("config.yaml");
         Files.writeString(file, """
                 accounts:
-                  - name: alice
-                    imap: { host: 127.0.0.1, user: alice, password: { env: PW } }
+                  - name: scanned
+                    imap: { host: 127.0.0.1, user: dave, password: { env: PW } }
                     training: { learn-ham: [INBOX] }
+                  - name: twice
+                    imap: { host: 127.0.0.1, user: alice, password: { env: PW } }
+                    training: { learn-spam: [report], allow-sender: [report] }
+                  - name: loop
+                    imap: { host: 127.0.0.1, user: bob, password: { env: PW } }
+                    training: { learn-spam: [report_spam], learn-ham: [report_ham], after: { spam: report_ham } }
+                  - name: back
+                    imap: { host: 127.0.0.1, user: carol, password: { env: PW } }
+                    training: { allow-sender: [whitelist], allow-sender-to: whitelist }
                 """);
 
         IsbgCli.Run run = new IsbgCli(home).run("run", "--config", file.toString());
 
         assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
-        assertEquals(List.of("begone: alice: training folder INBOX is also scanned: a training folder must be a folder of its own"),
+        assertEquals(List.of(
+                "begone: scanned: training folder INBOX is also scanned: a training folder must be a folder of its own",
+                "begone: twice: training folder report is listed under both learn-spam and allow-sender",
+                "begone: loop: learn-ham folder report_ham is also where training moves messages to: they would be handled "
+                        + "again on every run",
+                "begone: back: allow-sender folder whitelist is also where training moves messages to: they would be handled "
+                        + "again on every run"),
                 run.err().lines().toList());
     }
 }

@@ -206,21 +206,4 @@ class RunOnDovecotTest {
         assertTrue(run.out().lines().anyMatch(l -> l.matches("alice +30 +locked .*")), run.toString());
     }
 
-    @Test
-    void keysThisVersionDoesNotApplyFailThatAccountWithExit10BeforeItConnects() throws Exception {
-        Path file = config("""
-                  - name: alice
-                    imap: { host: nowhere.invalid, user: alice, password: { command: "exit 1" } }
-                    training: { allow-sender: [Friends], from-moves: true }
-                  - name: bob
-                    imap: { user: bob, password: { env: BOB_PW } }
-                """);
-
-        IsbgCli.Run run = cli().run("run", "--config", file.toString());
-
-        assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
-        assertEquals(List.of("begone: alice: training.allow-sender, training.from-moves: this version of begone does not apply these keys yet; "
-                + "remove them to run this account"), run.err().lines().toList());
-        assertSpamFiled("bob");
-    }
 }

@@ -83,9 +83,9 @@ class ConfigurationTest {
         assertEquals(new Training(
                         List.of("report_spam", "Spam/False Negatives", "spam/missed"),
                         List.of("report_ham", "report_spam_reply", "Spam/False Positives", "spam/falsepositive"),
-                        List.of("spam/whitelist"),
+                        List.of("spam/whitelist"), Optional.of("INBOX"),
                         new Training.After.Move(Optional.of("learned_spam"), Optional.of("learned_ham")),
-                        Optional.of("learn_errors"), true),
+                        Optional.of("learn_errors"), Optional.of("learn_undecodable"), true),
                 alice.training());
     }
 

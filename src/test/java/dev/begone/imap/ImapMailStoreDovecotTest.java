@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.begone.testing.Dovecot;
 import dev.begone.testing.FaultProxy;
+import dev.begone.testing.Variants;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,15 @@ class ImapMailStoreDovecotTest {
 
     private static String folderFor(TestInfo info) {
         return info.getTestMethod().orElseThrow().getName();
+    }
+
+    @Test
+    void wrongPasswordIsALoginFailureThatNamesUserAndServer() {
+        ImapSettings s = alice(TlsMode.STARTTLS);
+        ImapSettings wrong = Variants.password(s, "not-alicepw");
+        LoginFailedException e = assertThrows(LoginFailedException.class, () -> ImapMailStore.connect(wrong).close());
+        assertTrue(e.getMessage().startsWith("login as alice on 127.0.0.1:" + s.port() + " failed: "), e.getMessage());
+        assertFalse(e.getMessage().contains("not-alicepw"));
     }
 
     @Test

@@ -382,6 +382,51 @@ class StateStoreTest {
     }
 
     @Test
+    void allowedSendersAreKeptPerAccountLowerCasedOnceAndFollowARenamedAccount() throws Exception {
+        try (StateStore store = StateStore.open(db())) {
+            assertTrue(store.allowSender(ALICE, "Friend@Example.ORG"));
+            assertFalse(store.allowSender(ALICE, "friend@example.org"), "already there, whatever its case");
+            assertTrue(store.allowSender(ALICE, "another@example.net"));
+            assertTrue(store.allowSender(BOB, "bobs@example.com"));
+        }
+        try (StateStore store = StateStore.open(db())) {
+            assertEquals(List.of("another@example.net", "friend@example.org"), List.copyOf(store.allowedSenders(ALICE)));
+            assertEquals(Set.of("bobs@example.com"), store.allowedSenders(BOB));
+            assertTrue(store.renameAccount(ALICE, "config:alice"));
+            assertEquals(Set.of(), store.allowedSenders(ALICE));
+            assertEquals(Set.of("another@example.net", "friend@example.org"), store.allowedSenders("config:alice"));
+        }
+    }
+
+    @Test
+    void aJournalOfSchema3KeepsItsEntriesTheirMessagesAndTheirNumberingAndTakesWhitelistMoves() throws Exception {
+        List<Long> before;
+        try (StateStore store = StateStore.open(db())) {
+            before = store.beginPlan(ALICE, copyFlagExpunge(ALICE, UidSet.parse("10:11")));
+        }
+        // Back to schema 3 as it was: no allow-list nor spam watch, and a CHECK on purpose that did not know ALLOW_SENDER;
+        // nor schema 5's duplicate keys and journal notes.
+        rawExecInOne("DROP TABLE duplicate_key", "ALTER TABLE journal_message DROP COLUMN sender",
+                "ALTER TABLE journal_message DROP COLUMN subject", "ALTER TABLE journal_message DROP COLUMN reason",
+                "ALTER TABLE journal_message DROP COLUMN restored",
+                "DROP TABLE allowed_sender", "DROP TABLE spam_watch", "PRAGMA writable_schema = ON",
+                "UPDATE sqlite_master SET sql = replace(sql, ', ''ALLOW_SENDER''', '') WHERE name = 'journal_entry'",
+                "PRAGMA writable_schema = OFF", "PRAGMA user_version = 3");
+        assertEquals(List.of("0"), rawRows("SELECT instr(sql, 'ALLOW_SENDER') FROM sqlite_master WHERE name = 'journal_entry'"));
+
+        try (StateStore store = StateStore.open(db())) {
+            List<JournalEntry> pending = store.pending(ALICE);
+            assertEquals(before, pending.stream().map(JournalEntry::id).toList());
+            assertEquals(2, pending.get(0).messages().size());
+            List<Long> next = store.beginPlan(ALICE, List.of(JournalEntry.intent(ALICE, Purpose.ALLOW_SENDER, ActionKind.MOVE,
+                    "spam/whitelist", 5, UidSet.of(1), "INBOX", Set.of(), 1, 10,
+                    List.of(new JournalEntry.Message(1, FP_A, 100, "<a@x>", FP_A, 0)), null)));
+            assertTrue(next.get(0) > before.get(before.size() - 1), next + " after " + before);
+            assertEquals(Purpose.ALLOW_SENDER, store.entry(ALICE, next.get(0)).orElseThrow().purpose());
+        }
+    }
+
+    @Test
     void concurrentWritersOnTwoConnectionsLoseNothing() throws Exception {
         int threads = 4;
         int perThread = 100;
@@ -454,6 +499,14 @@ class StateStoreTest {
 
     private static String mode(Path p) throws Exception {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    /** Statements on one connection, for pragmas that last as long as their connection. */
+    private void rawExecInOne(String... sqls) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db());
+                Statement st = c.createStatement()) {
+            for (String sql : sqls) st.execute(sql);
+        }
     }
 
     private void rawExec(String sql) throws SQLException {

@@ -29,41 +29,58 @@ import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
 public final class Dovecot extends ServerProcess {
     public static final Map<String, String> PASSWORDS = Map.of("alice", "alicepw", "bob", "bobpw");
 
-    /** Dovecot 2.3's post-login list minus MOVE; {@code imap_capability = +X} could only add. */
-    private static final String CAPABILITIES_WITHOUT_MOVE = "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT"
+    /** Dovecot 2.3's post-login capabilities; {@code imap_capability = +X} could only add, so a test that takes one away writes the list. */
+    private static final String CAPABILITIES = "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT"
             + " SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE"
             + " UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT"
-            + " SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE"
+            + " SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE"
             + " SAVEDATE LITERAL+ NOTIFY SPECIAL-USE QUOTA";
 
     /**
      * @param starttls false: {@code ssl = no}, which removes STARTTLS and the IMAPS listener
      * @param offerMove false: MOVE is left out of the capabilities, so clients must COPY + UID EXPUNGE
      * @param certSubjectAltName the certificate's SAN, e.g. {@code DNS:other.example} for host name tests
+     * @param quotaMegabytes each user's storage quota
+     * @param offerIdle false: IDLE is left out of the capabilities, so clients must poll
      */
-    /** @param quotaMegabytes each user's storage quota */
-    public record Options(boolean starttls, boolean offerMove, String certSubjectAltName, int quotaMegabytes) {
-        public static final Options DEFAULT = new Options(true, true, "DNS:localhost,IP:127.0.0.1", 100);
+    public record Options(boolean starttls, boolean offerMove, String certSubjectAltName, int quotaMegabytes,
+            boolean offerIdle) {
+        public static final Options DEFAULT = new Options(true, true, "DNS:localhost,IP:127.0.0.1", 100, true);
 
         public Options withStarttls(boolean on) {
-            return new Options(on, offerMove, certSubjectAltName, quotaMegabytes);
+            return new Options(on, offerMove, certSubjectAltName, quotaMegabytes, offerIdle);
         }
 
         public Options withMove(boolean on) {
-            return new Options(starttls, on, certSubjectAltName, quotaMegabytes);
+            return new Options(starttls, on, certSubjectAltName, quotaMegabytes, offerIdle);
         }
 
         public Options withCertSubjectAltName(String san) {
-            return new Options(starttls, offerMove, san, quotaMegabytes);
+            return new Options(starttls, offerMove, san, quotaMegabytes, offerIdle);
         }
 
         public Options withQuotaMegabytes(int megabytes) {
-            return new Options(starttls, offerMove, certSubjectAltName, megabytes);
+            return new Options(starttls, offerMove, certSubjectAltName, megabytes, offerIdle);
+        }
+
+        public Options withIdle(boolean on) {
+            return new Options(starttls, offerMove, certSubjectAltName, quotaMegabytes, on);
+        }
+
+        /** The capability list to configure, or null for Dovecot's own. */
+        String capabilities() {
+            if (offerMove && offerIdle) return null;
+            String c = " " + CAPABILITIES + " ";
+            if (!offerMove) c = c.replace(" MOVE ", " ");
+            if (!offerIdle) c = c.replace(" IDLE ", " ");
+            return c.trim();
         }
     }
 
     private final Options options;
     private int imapPort;
+    /** Set while {@link #restart} starts the server again: clients must find it where it was. */
+    private boolean samePorts;
     private int imapsPort;
 
     private Dovecot(Path dir, Options options) {
@@ -120,9 +137,11 @@ public final class Dovecot extends ServerProcess {
 
     @Override
     protected List<String> prepare() throws IOException {
-        int[] ports = freePorts(2);
-        imapPort = ports[0];
-        imapsPort = ports[1];
+        if (!samePorts) {
+            int[] ports = freePorts(2);
+            imapPort = ports[0];
+            imapsPort = ports[1];
+        }
         String mailUser = isRoot() ? "nobody" : System.getProperty("user.name");
         String mailGroup = isRoot() ? "nogroup" : groupOfTempDir();
         StringBuilder c = new StringBuilder();
@@ -159,7 +178,7 @@ public final class Dovecot extends ServerProcess {
                 .append("M\n}\n")
                 .append("protocol imap {\n  mail_plugins = $mail_plugins imap_quota\n")
                 .append("  mail_max_userip_connections = 200\n");
-        if (!options.offerMove()) c.append("  imap_capability = ").append(CAPABILITIES_WITHOUT_MOVE).append('\n');
+        if (options.capabilities() != null) c.append("  imap_capability = ").append(options.capabilities()).append('\n');
         c.append("}\n")
                 .append("service imap-login {\n  inet_listener imap {\n    port = ").append(imapPort).append("\n  }\n");
         if (options.starttls()) {
@@ -191,6 +210,39 @@ public final class Dovecot extends ServerProcess {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Stops Dovecot and its sessions, as a crash would end them; {@link #startAgain} brings it back. */
+    public void stop() throws InterruptedException {
+        close();
+    }
+
+    /** Starts a stopped Dovecot again on the same ports with the same mail. */
+    public void startAgain() throws IOException, InterruptedException {
+        samePorts = true;
+        try {
+            start();
+        } finally {
+            samePorts = false;
+        }
+    }
+
+    /**
+     * Puts a message into a user's INBOX as a local delivery agent would, through the Maildir and not through
+     * Dovecot, so it also works while Dovecot is stopped. The user must have logged in once (Dovecot makes the
+     * Maildir then).
+     */
+    public void deliverToMaildir(String user, byte[] message) throws IOException {
+        Path maildir = dir.resolve("mail").resolve(user).resolve("Maildir");
+        String name = System.currentTimeMillis() / 1000 + ".M" + System.nanoTime() + ".test";
+        Path tmp = maildir.resolve("tmp").resolve(name);
+        Files.write(tmp, message);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-rw-rw-"));
+        if (isRoot()) {
+            UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
+            Files.setOwner(tmp, lookup.lookupPrincipalByName("nobody"));
+        }
+        Files.move(tmp, maildir.resolve("new").resolve(name));
     }
 
     /** Plain IMAP with STARTTLS offered (unless {@code starttls} is off). */

@@ -1,6 +1,7 @@
 package dev.begone.testing;
 
 import dev.begone.imap.FetchedMessage;
+import dev.begone.imap.FolderInfo;
 import dev.begone.imap.ImapMailStore;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.MailStore;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,24 @@ public final class Mailbox {
             ids.addAll(byUid.values());
         }
         return ids;
+    }
+
+    /** Moves the message with this Message-ID from one folder to another, as a user's mail client would (UID MOVE). */
+    public static void move(ImapSettings settings, String from, String messageId, String to) throws IOException {
+        try (MailStore store = ImapMailStore.connect(settings); MailStore.OpenFolder f = store.open(from, false)) {
+            UidSet found = f.search(SearchCriteria.all().header("Message-ID", messageId));
+            if (found.size() != 1) throw new AssertionError(from + " holds " + found.size() + " messages with Message-ID " + messageId);
+            f.move(found, to);
+        }
+    }
+
+    /** Every folder of the account that can hold mail, deepest first (so that each can be deleted before its parent). */
+    public static List<String> folders(ImapSettings settings) throws IOException {
+        try (MailStore store = ImapMailStore.connect(settings)) {
+            return store.listFolders().stream()
+                    .filter(f -> f.attributes().stream().noneMatch(a -> a.equalsIgnoreCase("\\Noselect") || a.equalsIgnoreCase("\\NonExistent")))
+                    .map(FolderInfo::name).sorted(Comparator.reverseOrder()).toList();
+        }
     }
 
     public static String sha256(byte[] raw) {

@@ -161,6 +161,25 @@ public final class Spamd extends ServerProcess {
         return STOCK_RULES;
     }
 
+    /** How many messages this spamd's Bayes has learned of each class, as {@code sa-learn --dump magic} says: {spam, ham}. */
+    public long[] learns() throws IOException, InterruptedException {
+        // sa-learn fails on a Bayes database spamd has not written yet.
+        if (!Files.exists(dir.resolve("bayes/bayes_toks"))) return new long[2];
+        ProcessBuilder pb = new ProcessBuilder("sa-learn", "--siteconfigpath=" + siteDir(), "--configpath=" + STOCK_RULES,
+                "--dump", "magic").redirectErrorStream(true);
+        pb.environment().put("HOME", home().toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("sa-learn --dump magic failed: " + out);
+        long[] counts = new long[2];
+        for (String line : out.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (line.endsWith("non-token data: nspam")) counts[0] = Long.parseLong(f[2]);
+            if (line.endsWith("non-token data: nham")) counts[1] = Long.parseLong(f[2]);
+        }
+        return counts;
+    }
+
     // Test messages. Bayes remembers Date + body, so every message differs in both.
 
     private static final DateTimeFormatter RFC_5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);

@@ -1,5 +1,6 @@
 package dev.begone.classify.builtin;
 
+import dev.begone.classify.AtomicFile;
 import dev.begone.classify.ClassifierException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -8,14 +9,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -23,9 +20,8 @@ import java.util.zip.Inflater;
 
 /**
  * The model file: a version header, then the weights and the AdaGrad sums as float16 and the naive Bayes counts
- * as int32, zlib-compressed (the zlib checksum catches corruption). A version 1 file, written before the counts
- * existed, loads with all counts zero. Written to a temp file in the same directory, fsynced, renamed over the old file, and the directory
- * fsynced, so a crash leaves the old model or the new one.
+ * as int32, zlib-compressed, with a CRC32C of the uncompressed payload. A version 1 file, written before the counts
+ * existed, loads with all counts zero. Replaced with {@link AtomicFile}, so a crash leaves the old model or the new one.
  */
 final class ModelFile {
     private static final byte[] MAGIC = "begone-builtin\n".getBytes(StandardCharsets.US_ASCII);
@@ -144,44 +140,10 @@ final class ModelFile {
         } finally {
             deflater.end();
         }
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer all = ByteBuffer.wrap(out.toByteArray());
-                while (all.hasRemaining()) ch.write(all);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system cannot rename atomically in " + dir, e);
-            }
-            tmp = null;
-            syncDirectory(dir);
+            AtomicFile.replace(file, out.toByteArray());
         } catch (IOException e) {
             throw new ClassifierException("cannot save builtin model " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) deleteAfterFailure(tmp);
-        }
-    }
-
-    /** Makes the rename durable; some platforms cannot open a directory, and there the rename is all we can do. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Windows refuses to open directories; the rename itself is still atomic there.
-        }
-    }
-
-    private static void deleteAfterFailure(Path tmp) {
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-            // the save already failed; its exception is the one the caller needs
         }
     }
 }

@@ -1,11 +1,8 @@
-package dev.begone.classify.builtin;
+package dev.begone.eval;
 
 import dev.begone.classify.Label;
-import dev.begone.eval.Corpus;
-import dev.begone.eval.Evaluation;
-import dev.begone.eval.EvaluationListener;
-import dev.begone.eval.EvaluationResult;
-import dev.begone.eval.Order;
+import dev.begone.classify.builtin.BuiltinClassifier;
+import dev.begone.classify.builtin.BuiltinOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,8 +12,9 @@ import java.util.Locale;
 
 /**
  * The built-in half of {@code bench/eval-vs-bogofilter} alone, for quick iteration on the classifier: for each
- * order, the summary line and the messages that cost the most wrongly ranked (ham, spam) pairs. 1-ROCA on a
- * corpus this size is decided by a handful of such messages. Args: CORPUS_DIR [ORDER...] (default: date).
+ * order, the summary line and the messages that cost the most wrongly ranked (ham, spam) pairs (1-ROCA on a
+ * corpus this size is decided by a handful of such messages), then the table with the mean and the worst over the
+ * orders. Args: CORPUS_DIR [ORDER...] (default: date).
  */
 public final class BuiltinEval {
     private static final int WORST_SHOWN = 10;
@@ -26,13 +24,16 @@ public final class BuiltinEval {
     public static void main(String[] args) throws Exception {
         Corpus corpus = Corpus.load(Path.of(args[0]));
         String[] orders = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length) : new String[] {"date"};
+        ResultTable table = new ResultTable();
         for (String o : orders) {
             Order order = Order.parse(o);
             EvaluationResult r = Evaluation.run(corpus, order, BuiltinClassifier.inMemory(BuiltinOptions.defaults()),
                     EvaluationListener.NONE);
             System.out.printf(Locale.ROOT, "%-10s builtin %s%n", order, r.summaryLine());
             worst(r).forEach(line -> System.out.println("    " + line));
+            table.add(r);
         }
+        table.print(new java.io.PrintWriter(System.out, true));
     }
 
     /** Lines "pairs index label logOdds name", most costly first. */

@@ -1,0 +1,204 @@
+package dev.begone.cli;
+
+import dev.begone.classify.Classifier;
+import dev.begone.classify.ClassifierException;
+import dev.begone.classify.Label;
+import dev.begone.config.AccountConfig;
+import dev.begone.config.Training;
+import dev.begone.imap.ImapSettings;
+import dev.begone.imap.MailStore;
+import dev.begone.imap.MailStoreException;
+import dev.begone.pipeline.AccountRun;
+import dev.begone.pipeline.HousekeepingSettings;
+import dev.begone.pipeline.LearnSettings;
+import dev.begone.pipeline.PipelineListener;
+import dev.begone.pipeline.ScanSettings;
+import dev.begone.pipeline.Session;
+import dev.begone.pipeline.StopSignal;
+import dev.begone.rules.SpamPolicy;
+import dev.begone.state.AccountLock;
+import dev.begone.state.StatePaths;
+import dev.begone.state.StateStore;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
+
+/**
+ * A configured account made ready to run for as long as a command needs it: checked against what this version
+ * applies, its mailbox locked, its state and classifier open. {@code begone run} runs it once; {@code begone watch}
+ * holds it for the life of the process and runs a narrowed plan per cycle, each on a connection of its own.
+ */
+final class ConfiguredAccount implements AutoCloseable {
+    /**
+     * Prefix of the state key of a configured account. No isbg key ({@code user@host:port}, whose last colon follows an
+     * {@code @}) can look like it, since account names hold no colon.
+     */
+    static final String STATE_KEY_PREFIX = "config:";
+    /** A lock file isbg left without an OS lock counts as held this long, as isbg's default --lockfilegrace. */
+    private static final Duration LOCK_GRACE = Duration.ofMinutes(240);
+    private static final Duration JOURNAL_RETENTION = Duration.ofDays(30);
+
+    private final AccountConfig account;
+    private final ImapSettings imap;
+    private final AccountLock lock;
+    private final StateStore state;
+    private final Classifier classifier;
+    private final ExecutorService pool;
+
+    private ConfiguredAccount(AccountConfig account, ImapSettings imap, AccountLock lock, StateStore state,
+            Classifier classifier, ExecutorService pool) {
+        this.account = account;
+        this.imap = imap;
+        this.lock = lock;
+        this.state = state;
+        this.classifier = classifier;
+        this.pool = pool;
+    }
+
+    /**
+     * Checks the account, resolves its password, takes its mailbox's lock and opens its state and classifier, the
+     * latter as {@code wrap} returns it.
+     */
+    static ConfiguredAccount open(AccountConfig a, Map<String, String> env, UnaryOperator<Classifier> wrap)
+            throws IOException, ClassifierException {
+        Training t = a.training();
+        for (String f : concat(t.learnSpam(), t.learnHam())) {
+            if (a.folders().scan().contains(f)) {
+                throw ExitException.badArguments("training folder " + f + " is also scanned: a training folder must be a folder of its own");
+            }
+        }
+        TrainingPlan.check(a);
+        ImapSettings imap = AccountWiring.imapSettings(a.imap(), AccountWiring.password(a.imap().password(), env, a.name()))
+                .toBuilder().maxLiteralBytes(AccountWiring.maxLiteralBytes(a.limits().maxSize())).build();
+        StatePaths paths = StatePaths.defaults(env);
+        AccountLock lock = AccountLock.acquire(paths.lockFile(AccountWiring.mailboxKey(a.imap().user(), a.imap().host(),
+                a.imap().port())), LOCK_GRACE, false);
+        StateStore state = null;
+        Classifier classifier = null;
+        try {
+            state = StateStore.open(paths.db());
+            classifier = wrap.apply(AccountWiring.classifier(a.classifier(), paths.modelFile(stateKey(a.name()), "builtin")));
+            return new ConfiguredAccount(a, imap, lock, state, classifier, Executors.newFixedThreadPool(a.classifier().jobs()));
+        } catch (IOException | RuntimeException e) {
+            closeAll(e, classifier, state, lock);
+            throw e;
+        }
+    }
+
+    String name() {
+        return account.name();
+    }
+
+    /** What the user should know about the lock taken (a stale one taken over), if anything. */
+    Optional<String> lockWarning() {
+        return lock.warning();
+    }
+
+    /** The folders whose new mail is filed: those the configuration scans. */
+    List<String> scannedFolders() {
+        return account.folders().scan();
+    }
+
+    /** A new connection to the account's mailbox. */
+    MailStore connect() throws MailStoreException {
+        return AccountWiring.connect(imap, AccountWiring::configAdvice);
+    }
+
+    /**
+     * Connects, checks the account's folders on the server and runs its plan as {@code narrow} leaves it.
+     *
+     * @param narrow what of the whole plan (learn from every training folder, scan every scanned folder) to run
+     */
+    AccountRun.Result run(UnaryOperator<AccountRun.Plan> narrow, PipelineListener listener, StopSignal stop)
+            throws IOException, ClassifierException {
+        return withSession(listener, stop, (session, folders) -> {
+            AccountRun.Plan plan = narrow.apply(plan(account, folders));
+            // Training folders and the folders learnt mail moves to are created when first used, as config check says.
+            for (String f : TrainingPlan.foldersToCreate(plan)) if (!session.store().exists(f)) session.store().create(f);
+            return AccountRun.run(session, plan);
+        });
+    }
+
+    /** What is done with a session of the account, given its spam and trash folders on the server. */
+    interface Work<T> {
+        T run(Session session, AccountWiring.ServerFolders folders) throws IOException;
+    }
+
+    /** Connects, checks the account's folders on the server and does {@code work} in a session on that connection. */
+    <T> T withSession(PipelineListener listener, StopSignal stop, Work<T> work) throws IOException {
+        try (MailStore store = connect()) {
+            AccountWiring.ServerFolders folders = AccountWiring.serverFolders(account, store);
+            if (!folders.problems().isEmpty()) {
+                throw ExitException.badArguments(String.join("; ", folders.problems()) + " (begone isbg --imaplist lists them)");
+            }
+            return work.run(new Session(store, state, stateKey(account.name()), classifier, pool, listener, stop), folders);
+        }
+    }
+
+    /** The state key of a configured account; see {@link #STATE_KEY_PREFIX}. */
+    static String stateKey(String account) {
+        return STATE_KEY_PREFIX + account;
+    }
+
+    @Override
+    public void close() throws IOException {
+        pool.shutdownNow();
+        Exception failure = closeAll(null, classifier, state, lock);
+        if (failure instanceof IOException e) throw e;
+        if (failure instanceof RuntimeException e) throw e;
+        if (failure != null) throw new IOException(failure);
+    }
+
+    /** Closes each resource (nulls skipped): the first failure is returned, later ones added to it. */
+    private static Exception closeAll(Exception first, AutoCloseable... resources) {
+        for (AutoCloseable r : resources) {
+            if (r == null) continue;
+            try {
+                r.close();
+            } catch (Exception e) {
+                if (first == null) first = e;
+                else first.addSuppressed(e);
+            }
+        }
+        return first;
+    }
+
+    /**
+     * The account's configuration as a plan: learn from each training folder, file each scanned folder's new mail by
+     * the delivery rules, then expire and archive old mail.
+     */
+    private static AccountRun.Plan plan(AccountConfig a, AccountWiring.ServerFolders folders) {
+        List<LearnSettings> learn = TrainingPlan.learn(a, folders.trash());
+        List<ScanSettings> scan = new ArrayList<>();
+        for (String f : a.folders().scan()) {
+            // Filed spam is moved: copied, then removed from the scanned folder once the copy is confirmed.
+            scan.add(ScanSettings.builder(f)
+                    .filing(a.filing())
+                    .dropFolder(folders.trash())
+                    .spamFolder(folders.spam())
+                    .maxSizeBytes(a.limits().maxSize())
+                    .partialRun(a.limits().partialRun())
+                    .deleteSpam(true)
+                    .expunge(true)
+                    .build());
+        }
+        HousekeepingSettings housekeeping = new HousekeepingSettings(a.housekeeping(), folders.trash(), ZoneId.systemDefault(), false);
+        return new AccountRun.Plan(learn, TrainingPlan.allowSenders(a), TrainingPlan.fromMoves(a, folders.spam(), folders.trash()),
+                scan, new SpamPolicy(null), false, false, JOURNAL_RETENTION, housekeeping);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.begone.cli;
+
+import dev.begone.config.AccountConfig;
+import dev.begone.config.ConfigException;
+import dev.begone.config.Configuration;
+import dev.begone.daemon.AccountWatcher;
+import dev.begone.daemon.AccountWork;
+import dev.begone.daemon.ImapWaiters;
+import dev.begone.daemon.Ticker;
+import dev.begone.daemon.Watch;
+import dev.begone.daemon.WatchListener;
+import dev.begone.daemon.WatchedAccount;
+import dev.begone.log.EventLog;
+import dev.begone.log.LogFormat;
+import dev.begone.metrics.Metrics;
+import dev.begone.metrics.MetricsServer;
+import dev.begone.pipeline.AccountRun;
+import dev.begone.pipeline.PipelineListener;
+import dev.begone.pipeline.ScanSettings;
+import dev.begone.pipeline.StopSignal;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Keeps every configured account (or the named ones) filed while it runs: new mail as it arrives, training folders
+ * on a schedule. Each account holds its lock, state and classifier for the life of the process; see
+ * {@link AccountWatcher} for the connections, the schedule and the backoff.
+ */
+@Command(
+        name = "watch",
+        mixinStandardHelpOptions = true,
+        description = {"Stays connected and files new mail as it arrives (IMAP IDLE, or polling where the server has "
+                + "none); learns from the training folders at start and then every few minutes.",
+            "Stops on SIGTERM or SIGINT once the batch in hand is filed, and exits 0. Logs one line per event to "
+                + "stderr, each naming its account. Serves /metrics and /healthz when the configuration has metrics."})
+final class WatchCommand implements Callable<Integer> {
+    /** Time to finish the batch in hand once asked to stop: within the 10 s service managers allow by default. */
+    static final Duration GRACE = Duration.ofSeconds(8);
+
+    private final Map<String, String> env;
+    private final StopRequests stopRequests;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigFileOption config;
+
+    @Mixin
+    AccountSelection selection;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default: 'account: message') or json "
+            + "(one JSON object per line: ts, level, account, event, msg, details).")
+    String logFormat = "text";
+
+    @Option(names = "--periodic-minutes", paramLabel = "N", description = "Learn from the training folders every N "
+            + "minutes (default: ${DEFAULT-VALUE}).")
+    int periodicMinutes = (int) WatchedAccount.DEFAULT_PERIODIC_EVERY.toMinutes();
+
+    @Option(names = "--poll-seconds", paramLabel = "N", description = "Where a server has no IDLE, ask it for new mail "
+            + "every N seconds (default: ${DEFAULT-VALUE}).")
+    int pollSeconds = 60;
+
+    WatchCommand(Map<String, String> env, StopRequests stopRequests) {
+        this.env = env;
+        this.stopRequests = stopRequests;
+    }
+
+    @Override
+    public Integer call() throws ConfigException, IOException, InterruptedException {
+        LogFormat format = switch (logFormat) {
+            case "text" -> LogFormat.TEXT;
+            case "json" -> LogFormat.JSON;
+            default -> throw ExitException.badArguments("--log-format must be text or json, not '" + logFormat + "'");
+        };
+        if (periodicMinutes < 1) throw ExitException.badArguments("--periodic-minutes must be at least 1, not " + periodicMinutes);
+        if (pollSeconds < 1) throw ExitException.badArguments("--poll-seconds must be at least 1, not " + pollSeconds);
+        Configuration c = config.load(env);
+        List<AccountConfig> chosen = selection.chosen(c);
+        EventLog log = new EventLog(spec.commandLine().getErr(), format, Clock.systemUTC());
+        Metrics metrics = new Metrics(chosen.stream().map(AccountConfig::name).toList());
+        WatchListener listener = WatchListener.all(List.of(log.watchListener(), metrics));
+
+        // Everything that can be wrong with the configuration fails here, before anything runs.
+        List<ConfiguredAccount> accounts = new ArrayList<>();
+        try {
+            List<AccountWatcher> watchers = new ArrayList<>();
+            SecureRandom seeds = new SecureRandom();
+            for (AccountConfig a : chosen) {
+                PipelineListener told = PipelineListener.all(List.of(log.pipelineListener(a.name()),
+                        metrics.pipelineListener(a.name()), new Steps()));
+                ConfiguredAccount account = ConfiguredAccount.open(a, env, classifier -> metrics.timed(a.name(), classifier));
+                accounts.add(account);
+                account.lockWarning().ifPresent(told::warning);
+                WatchedAccount watched = new WatchedAccount(a.name(), account.scannedFolders(), Duration.ofMinutes(periodicMinutes),
+                        ImapWaiters.opener(account::connect, Duration.ofSeconds(pollSeconds)), new Cycles(account, told));
+                watchers.add(new AccountWatcher(watched, Ticker.of(Clock.systemUTC()), listener, seeds.nextLong()));
+            }
+            Watch watch = new Watch(watchers);
+            CountDownLatch stopAsked = new CountDownLatch(1);
+            stopRequests.onStop(stopAsked::countDown);
+            try (MetricsServer server = c.metrics().isPresent()
+                    ? MetricsServer.start(c.metrics().get().listen(), metrics, watch::health) : null) {
+                watch.start();
+                stopAsked.await();
+                List<String> late = watch.stop(GRACE);
+                for (String account : late) {
+                    log.log(EventLog.Level.WARNING, account, "late", "still busy after " + GRACE.toSeconds()
+                            + " s; its journal finishes the batch on the next start", Map.of());
+                }
+                // An account still running keeps its state and lock; the process ends around it.
+                accounts.removeIf(a -> late.contains(a.name()));
+            }
+            return ExitCode.OK.code();
+        } finally {
+            closeAll(accounts);
+        }
+    }
+
+    /** A watcher's cycles as runs of the account's plan, narrowed to what the cycle is for. */
+    private record Cycles(ConfiguredAccount account, PipelineListener listener) implements AccountWork {
+        @Override
+        public void scan(Set<String> folders, StopSignal stop) throws IOException {
+            account.run(plan -> plan.scanOnly(folders), listener, stop);
+        }
+
+        @Override
+        public void periodic(StopSignal stop) throws IOException {
+            account.run(AccountRun.Plan::trainingOnly, listener, stop);
+        }
+    }
+
+    private static void closeAll(List<ConfiguredAccount> accounts) throws IOException {
+        IOException first = null;
+        for (ConfiguredAccount a : accounts) {
+            try {
+                a.close();
+            } catch (IOException e) {
+                if (first == null) first = e;
+                else first.addSuppressed(e);
+            }
+        }
+        if (first != null) throw first;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.begone.daemon;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One account as the daemon sees it.
+ *
+ * @param folders       the folders whose new mail is filed at once, each waited on by its own connection and thread
+ * @param periodicEvery how often {@link AccountWork#periodic} runs
+ * @param waiters       opens a waiting connection on a folder
+ * @param work          the scan and the periodic work, run one at a time
+ */
+public record WatchedAccount(String name, List<String> folders, Duration periodicEvery, NewMailWaiter.Opener waiters,
+        AccountWork work) {
+    public static final Duration DEFAULT_PERIODIC_EVERY = Duration.ofMinutes(10);
+
+    public WatchedAccount {
+        Objects.requireNonNull(name, "name");
+        folders = List.copyOf(folders);
+        if (folders.isEmpty()) throw new IllegalArgumentException("account " + name + " watches no folder");
+        if (folders.stream().distinct().count() != folders.size()) {
+            throw new IllegalArgumentException("account " + name + " watches a folder twice: " + folders);
+        }
+        if (periodicEvery == null || periodicEvery.isNegative() || periodicEvery.isZero()) {
+            throw new IllegalArgumentException("periodicEvery must be positive, was " + periodicEvery);
+        }
+        Objects.requireNonNull(waiters, "waiters");
+        Objects.requireNonNull(work, "work");
+    }
+}
