@@ -139,7 +139,7 @@ final class WatchCommand implements Callable<Integer> {
 
         @Override
         public void periodic(StopSignal stop) throws IOException {
-            account.run(AccountRun.Plan::trainingOnly, listener, stop);
+            account.run(AccountRun.Plan::withoutScans, listener, stop);
         }
     }
 

@@ -57,6 +57,11 @@ public final class AccountRun {
                     policy, dryRun, plainExpunge, journalRetention, HousekeepingSettings.NONE);
         }
 
+        /** All but the scans ({@code begone watch}'s periodic cycle): the training part, then retention and archives. */
+        public Plan withoutScans() {
+            return new Plan(learn, allowSenders, fromMoves, List.of(), policy, dryRun, plainExpunge, journalRetention, housekeeping);
+        }
+
         /** The training part alone ({@code begone learn}): recovery, training and whitelist folders, moves; no scan. */
         public Plan trainingOnly() {
             return new Plan(learn, allowSenders, fromMoves, List.of(), policy, dryRun, plainExpunge, journalRetention,

@@ -66,6 +66,7 @@ final class HousekeepingFlow {
             UidSet old = folder.search(SearchCriteria.all().undeleted().before(cutoff).excluding(held));
             if (old.isEmpty()) return;
             for (UidSet batch : Batches.newestFirst(old, ScanSettings.DEFAULT_BATCH_SIZE, folder.sizes(old), Batches.MAX_BATCH_BYTES)) {
+                if (session.stop().stopRequested()) return; // the rest is still old next time
                 Map<String, UidSet.Builder> moves = new LinkedHashMap<>();
                 UidSet.Builder delete = UidSet.builder();
                 Map<Long, Original> originals = new HashMap<>();

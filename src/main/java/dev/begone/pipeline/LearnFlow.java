@@ -90,7 +90,8 @@ public final class LearnFlow {
                 failed += Math.toIntExact(given.givenUp().size());
                 Sorted sorted = new Sorted();
                 for (Fate f : fates) {
-                    sorted.originals.put(f.message().uid(), Original.of(f.message()));
+                    sorted.originals.put(f.message().uid(), Original.of(f.message())
+                            .noting(ScanFlow.note(f.message().raw(), "in a training folder for " + settings.label().lowerName())));
                     switch (f) {
                         case Fate.Learnt l -> {
                             sorted.learnt.add(l.message().uid());
