@@ -17,6 +17,7 @@ import dev.begone.testing.Spamd;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -411,6 +412,41 @@ class DeliveryOnDovecotTest {
         assertTrue(again.out().contains("alice: 0 put back, 0 cannot be"), again.toString());
         assertTrue(again.out().contains("bob: 0 put back, 1 cannot be"), again.toString());
         for (String user : List.of("alice", "bob")) assertEquals(before.get(user), contents(user), user);
+    }
+
+    @Test
+    void underBegoneWatchTheSameRulesRouteANewMessageWithinFiveSecondsOfItsAppend() throws Exception {
+        Path file = config();
+        try (WatchProcess watch = WatchProcess.start(cli().env(), List.of(), List.of("--config", file.toString(), "--account", "alice"))) {
+            watch.awaitLine(l -> l.startsWith("alice: ") && l.contains("waiting for new mail in INBOX"), Duration.ofSeconds(60));
+            // The first scan files the sample (then the table holds); only then is the new message appended.
+            awaitCondition(() -> expected("alice").equals(placement("alice")), Duration.ofSeconds(60));
+            Row list = new Row("alice", "list-new", "digest@lists.example.org", "bob@example.org", "Daily digest", "", "News.", "lists/example");
+
+            long start = System.nanoTime();
+            try (MailStore store = ImapMailStore.connect(dovecot.settings("alice", TlsMode.IMPLICIT))) {
+                store.append("INBOX", message(list, 0), Set.of(), java.time.Instant.now());
+            }
+            awaitCondition(() -> idsIn("alice", "lists/example").contains("list-new"), Duration.ofSeconds(30));
+            Duration routed = Duration.ofNanos(System.nanoTime() - start);
+
+            assertTrue(routed.compareTo(Duration.ofSeconds(5)) <= 0, "routed after " + routed.toMillis() + " ms");
+            watch.terminate();
+            assertEquals(0, watch.awaitExit(Duration.ofSeconds(10)));
+        }
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls every 50 ms until {@code c} holds; fails after {@code max}. */
+    private static void awaitCondition(Condition c, Duration max) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!c.holds()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not within " + max);
+            Thread.sleep(50);
+        }
     }
 
     @Test
