@@ -3,14 +3,11 @@ package dev.begone.cli;
 import dev.begone.classify.Classifier;
 import dev.begone.classify.ClassifierException;
 import dev.begone.config.AccountConfig;
-import dev.begone.config.Configuration;
-import dev.begone.config.Filing;
-import dev.begone.config.Housekeeping;
-import dev.begone.config.RoutingRule;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.MailStore;
 import dev.begone.imap.MailStoreException;
 import dev.begone.pipeline.AccountRun;
+import dev.begone.pipeline.HousekeepingSettings;
 import dev.begone.pipeline.LearnSettings;
 import dev.begone.pipeline.PipelineListener;
 import dev.begone.pipeline.ScanSettings;
@@ -22,6 +19,7 @@ import dev.begone.state.StatePaths;
 import dev.begone.state.StateStore;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,14 +64,8 @@ final class ConfiguredAccount implements AutoCloseable {
      * Checks the account, resolves its password, takes its mailbox's lock and opens its state and classifier, the
      * latter as {@code wrap} returns it.
      */
-    static ConfiguredAccount open(AccountConfig a, Configuration c, Map<String, String> env, UnaryOperator<Classifier> wrap)
+    static ConfiguredAccount open(AccountConfig a, Map<String, String> env, UnaryOperator<Classifier> wrap)
             throws IOException, ClassifierException {
-        List<String> unsupported = unsupportedKeys(a, c);
-        if (!unsupported.isEmpty()) {
-            throw ExitException.badArguments(String.join(", ", unsupported) + ": this version of begone does not apply "
-                    + (unsupported.size() == 1 ? "this key" : "these keys") + " yet; remove "
-                    + (unsupported.size() == 1 ? "it" : "them") + " to run this account");
-        }
         TrainingPlan.check(a);
         ImapSettings imap = AccountWiring.imapSettings(a.imap(), AccountWiring.password(a.imap().password(), env, a.name()))
                 .toBuilder().maxLiteralBytes(AccountWiring.maxLiteralBytes(a.limits().maxSize())).build();
@@ -118,15 +110,27 @@ final class ConfiguredAccount implements AutoCloseable {
      */
     AccountRun.Result run(UnaryOperator<AccountRun.Plan> narrow, PipelineListener listener, StopSignal stop)
             throws IOException, ClassifierException {
+        return withSession(listener, stop, (session, folders) -> {
+            AccountRun.Plan plan = narrow.apply(plan(account, folders));
+            // Training folders and the folders learnt mail moves to are created when first used, as config check says.
+            for (String f : TrainingPlan.foldersToCreate(plan)) if (!session.store().exists(f)) session.store().create(f);
+            return AccountRun.run(session, plan);
+        });
+    }
+
+    /** What is done with a session of the account, given its spam and trash folders on the server. */
+    interface Work<T> {
+        T run(Session session, AccountWiring.ServerFolders folders) throws IOException;
+    }
+
+    /** Connects, checks the account's folders on the server and does {@code work} in a session on that connection. */
+    <T> T withSession(PipelineListener listener, StopSignal stop, Work<T> work) throws IOException {
         try (MailStore store = connect()) {
             AccountWiring.ServerFolders folders = AccountWiring.serverFolders(account, store);
             if (!folders.problems().isEmpty()) {
                 throw ExitException.badArguments(String.join("; ", folders.problems()) + " (begone isbg --imaplist lists them)");
             }
-            AccountRun.Plan plan = narrow.apply(plan(account, folders));
-            // Training folders and the folders learnt mail moves to are created when first used, as config check says.
-            for (String f : TrainingPlan.foldersToCreate(plan)) if (!store.exists(f)) store.create(f);
-            return AccountRun.run(new Session(store, state, stateKey(account.name()), classifier, pool, listener, stop), plan);
+            return work.run(new Session(store, state, stateKey(account.name()), classifier, pool, listener, stop), folders);
         }
     }
 
@@ -158,13 +162,18 @@ final class ConfiguredAccount implements AutoCloseable {
         return first;
     }
 
-    /** The account's configuration as a plan: learn from each training folder, then move each scanned folder's spam out. */
+    /**
+     * The account's configuration as a plan: learn from each training folder, file each scanned folder's new mail by
+     * the delivery rules, then expire and archive old mail.
+     */
     private static AccountRun.Plan plan(AccountConfig a, AccountWiring.ServerFolders folders) {
         List<LearnSettings> learn = TrainingPlan.learn(a, folders.trash());
         List<ScanSettings> scan = new ArrayList<>();
         for (String f : a.folders().scan()) {
             // Filed spam is moved: copied, then removed from the scanned folder once the copy is confirmed.
             scan.add(ScanSettings.builder(f)
+                    .filing(a.filing())
+                    .dropFolder(folders.trash())
                     .spamFolder(folders.spam())
                     .maxSizeBytes(a.limits().maxSize())
                     .partialRun(a.limits().partialRun())
@@ -172,32 +181,9 @@ final class ConfiguredAccount implements AutoCloseable {
                     .expunge(true)
                     .build());
         }
+        HousekeepingSettings housekeeping = new HousekeepingSettings(a.housekeeping(), folders.trash(), ZoneId.systemDefault(), false);
         return new AccountRun.Plan(learn, TrainingPlan.allowSenders(a), TrainingPlan.fromMoves(a, folders.spam(), folders.trash()),
-                scan, new SpamPolicy(null), false, false, JOURNAL_RETENTION);
-    }
-
-    /**
-     * Keys the configuration accepts whose work the engine cannot do yet: an account that has any fails rather than
-     * run without them (mail the user expects routed, deduplicated or expired would silently not be).
-     */
-    private static List<String> unsupportedKeys(AccountConfig a, Configuration c) {
-        List<String> keys = new ArrayList<>();
-        Filing f = a.filing();
-        List<RoutingRule> rules = f.routing().rules();
-        String inFile = c.file() + ":";
-        if (rules.stream().anyMatch(r -> r.origin().startsWith(inFile))) keys.add("rules");
-        if (rules.stream().anyMatch(r -> !r.origin().startsWith(inFile))) keys.add("rules-file");
-        if (f.routing().taggedAddresses()) keys.add("tagged-addresses");
-        if (!f.routing().noSpamCheck().isEmpty()) keys.add("no-spam-check");
-        if (!f.levels().levels().isEmpty()) keys.add("levels");
-        if (f.levels().unsure().isPresent()) keys.add("unsure");
-        if (!f.senders().allow().isEmpty()) keys.add("allow");
-        if (!f.senders().deny().isEmpty()) keys.add("deny");
-        if (f.duplicates().isPresent()) keys.add("duplicates");
-        Housekeeping h = a.housekeeping();
-        if (!h.retention().isEmpty()) keys.add("retention");
-        if (!h.archive().isEmpty()) keys.add("archive");
-        return keys;
+                scan, new SpamPolicy(null), false, false, JOURNAL_RETENTION, housekeeping);
     }
 
 }

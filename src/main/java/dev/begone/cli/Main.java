@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Spam filter for IMAP mailboxes.",
-        subcommands = {IsbgCommand.class, RunCommand.class, WatchCommand.class, LearnCommand.class, ConfigCommand.class, EvaluateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {IsbgCommand.class, RunCommand.class, WatchCommand.class, LearnCommand.class, LogCommand.class,
+            UndoCommand.class, ConfigCommand.class, EvaluateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -117,6 +118,8 @@ public final class Main implements Runnable {
             if (cls == WatchCommand.class) return cls.cast(new WatchCommand(env, StopRequests.signals()));
             if (cls == LearnCommand.class) return cls.cast(new LearnCommand(env, terminal));
             if (cls == ConfigCheckCommand.class) return cls.cast(new ConfigCheckCommand(env));
+            if (cls == UndoCommand.class) return cls.cast(new UndoCommand(env));
+            if (cls == LogCommand.class) return cls.cast(new LogCommand(env, java.time.ZoneId.systemDefault()));
             return CommandLine.defaultFactory().create(cls);
         }
     }

@@ -74,7 +74,7 @@ class RunCommand implements Callable<Integer> {
         List<AccountConfig> chosen = selection.chosen(c);
         List<Row> rows = new ArrayList<>();
         for (AccountConfig a : chosen) {
-            rows.add(run(a, c, err));
+            rows.add(run(a, err));
             err.flush();
         }
         boolean somethingToSay = rows.stream().anyMatch(r -> r.code() != ExitCode.OK || r.warnings() > 0);
@@ -82,11 +82,11 @@ class RunCommand implements Callable<Integer> {
         return rows.stream().map(Row::code).mapToInt(ExitCode::code).max().orElse(ExitCode.OK.code());
     }
 
-    private Row run(AccountConfig a, Configuration c, PrintWriter err) {
+    private Row run(AccountConfig a, PrintWriter err) {
         long start = System.nanoTime();
         Verbose listener = Verbose.account(err, a.name(), verbose);
         try {
-            AccountRun.Result result = process(a, c, listener);
+            AccountRun.Result result = process(a, listener);
             for (AccountRun.Learnt l : result.learnt()) {
                 // A training folder's refused messages go to errors: when given up; what the user moved stays put.
                 boolean trainingFolder = a.training().learnSpam().contains(l.folder()) || a.training().learnHam().contains(l.folder());
@@ -101,21 +101,25 @@ class RunCommand implements Callable<Integer> {
             }
             return new Row(a.name(), ExitCode.OK, result, since(start), "", listener.warnings());
         } catch (Exception e) {
-            ExitCode code = Main.exitCodeOf(e);
-            String detail = detail(a, e);
-            if (code == ExitCode.INTERNAL_ERROR) {
-                err.println("begone: " + a.name() + ": internal error (a bug; please report it with what follows):");
-                e.printStackTrace(err);
-            } else {
-                err.println("begone: " + a.name() + ": " + detail);
-            }
-            return new Row(a.name(), code, null, since(start), detail, listener.warnings());
+            return new Row(a.name(), failed(a, e, err), null, since(start), detail(a, e), listener.warnings());
         }
     }
 
-    private AccountRun.Result process(AccountConfig a, Configuration c, Verbose listener)
+    /** Says on {@code err} in one line (a stack trace for a bug) why an account failed; returns its exit code. */
+    static ExitCode failed(AccountConfig a, Exception e, PrintWriter err) {
+        ExitCode code = Main.exitCodeOf(e);
+        if (code == ExitCode.INTERNAL_ERROR) {
+            err.println("begone: " + a.name() + ": internal error (a bug; please report it with what follows):");
+            e.printStackTrace(err);
+        } else {
+            err.println("begone: " + a.name() + ": " + detail(a, e));
+        }
+        return code;
+    }
+
+    private AccountRun.Result process(AccountConfig a, Verbose listener)
             throws IOException, ClassifierException {
-        try (ConfiguredAccount account = ConfiguredAccount.open(a, c, env, classifier -> classifier)) {
+        try (ConfiguredAccount account = ConfiguredAccount.open(a, env, classifier -> classifier)) {
             account.lockWarning().ifPresent(w -> listener.warning("warning: " + w));
             return account.run(part, listener, StopSignal.NEVER);
         }

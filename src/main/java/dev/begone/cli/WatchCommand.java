@@ -101,7 +101,7 @@ final class WatchCommand implements Callable<Integer> {
             for (AccountConfig a : chosen) {
                 PipelineListener told = PipelineListener.all(List.of(log.pipelineListener(a.name()),
                         metrics.pipelineListener(a.name()), new Steps()));
-                ConfiguredAccount account = ConfiguredAccount.open(a, c, env, classifier -> metrics.timed(a.name(), classifier));
+                ConfiguredAccount account = ConfiguredAccount.open(a, env, classifier -> metrics.timed(a.name(), classifier));
                 accounts.add(account);
                 account.lockWarning().ifPresent(told::warning);
                 WatchedAccount watched = new WatchedAccount(a.name(), account.scannedFolders(), Duration.ofMinutes(periodicMinutes),
@@ -138,7 +138,7 @@ final class WatchCommand implements Callable<Integer> {
 
         @Override
         public void periodic(StopSignal stop) throws IOException {
-            account.run(AccountRun.Plan::trainingOnly, listener, stop);
+            account.run(AccountRun.Plan::withoutScans, listener, stop);
         }
     }
 

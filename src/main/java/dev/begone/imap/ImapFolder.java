@@ -6,9 +6,11 @@ import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -35,6 +37,8 @@ import org.eclipse.angus.mail.imap.protocol.UID;
 final class ImapFolder implements MailStore.OpenFolder {
     /** Beyond this many ranges an exclusion is applied to the answer instead of being sent (commands stay short). */
     private static final int MAX_EXCLUDED_RANGES = 500;
+    /** RFC 3501's date: {@code 1-Feb-1994}, English month names whatever the default locale. */
+    private static final DateTimeFormatter SEARCH_DATE = DateTimeFormatter.ofPattern("d-MMM-yyyy", Locale.US);
 
     private final ImapMailStore owner;
     private final String name;
@@ -113,6 +117,10 @@ final class ImapFolder implements MailStore.OpenFolder {
         }
         if (c.headerName() != null) {
             args.writeAtom("HEADER").writeString(c.headerName()).writeString(c.headerValue(), StandardCharsets.UTF_8);
+            conditions++;
+        }
+        if (c.before() != null) {
+            args.writeAtom("BEFORE").writeAtom(SEARCH_DATE.format(c.before()));
             conditions++;
         }
         if (conditions == 0) args.writeAtom("ALL");

@@ -1,5 +1,7 @@
 package dev.begone.imap;
 
+import java.time.LocalDate;
+
 /**
  * What a UID SEARCH asks for; all conditions must hold.
  *
@@ -9,9 +11,11 @@ package dev.begone.imap;
  * @param excluded leave out these UIDs (the server is asked only about the others, so a folder whose messages
  *     were nearly all handled before costs the server almost nothing to search); empty means none
  * @param headerName with {@code headerValue}: only messages whose header contains the value; both null means any
+ * @param before only messages whose INTERNALDATE falls on an earlier day (SEARCH BEFORE); null means any
  */
 public record SearchCriteria(
-        long maxSizeBytes, Boolean flagged, boolean undeletedOnly, UidSet excluded, String headerName, String headerValue) {
+        long maxSizeBytes, Boolean flagged, boolean undeletedOnly, UidSet excluded, String headerName, String headerValue,
+        LocalDate before) {
 
     public SearchCriteria {
         if (maxSizeBytes < 0) throw new IllegalArgumentException("maxSizeBytes " + maxSizeBytes + " is negative");
@@ -25,20 +29,20 @@ public record SearchCriteria(
     }
 
     public static SearchCriteria all() {
-        return new SearchCriteria(Long.MAX_VALUE, null, false, UidSet.empty(), null, null);
+        return new SearchCriteria(Long.MAX_VALUE, null, false, UidSet.empty(), null, null, null);
     }
 
     /** Keeps messages of at most {@code bytes}, like isbg's --maxsize. */
     public SearchCriteria maxSize(long bytes) {
-        return new SearchCriteria(bytes, flagged, undeletedOnly, excluded, headerName, headerValue);
+        return new SearchCriteria(bytes, flagged, undeletedOnly, excluded, headerName, headerValue, before);
     }
 
     public SearchCriteria flagged(Boolean isFlagged) {
-        return new SearchCriteria(maxSizeBytes, isFlagged, undeletedOnly, excluded, headerName, headerValue);
+        return new SearchCriteria(maxSizeBytes, isFlagged, undeletedOnly, excluded, headerName, headerValue, before);
     }
 
     public SearchCriteria undeleted() {
-        return new SearchCriteria(maxSizeBytes, flagged, true, excluded, headerName, headerValue);
+        return new SearchCriteria(maxSizeBytes, flagged, true, excluded, headerName, headerValue, before);
     }
 
     /** Leaves out UIDs below {@code uid}. */
@@ -48,10 +52,15 @@ public record SearchCriteria(
 
     /** Leaves out {@code uids} in addition to those already left out. */
     public SearchCriteria excluding(UidSet uids) {
-        return new SearchCriteria(maxSizeBytes, flagged, undeletedOnly, excluded.union(uids), headerName, headerValue);
+        return new SearchCriteria(maxSizeBytes, flagged, undeletedOnly, excluded.union(uids), headerName, headerValue, before);
+    }
+
+    /** Keeps messages whose INTERNALDATE is on a day before {@code day}. */
+    public SearchCriteria before(LocalDate day) {
+        return new SearchCriteria(maxSizeBytes, flagged, undeletedOnly, excluded, headerName, headerValue, day);
     }
 
     public SearchCriteria header(String name, String value) {
-        return new SearchCriteria(maxSizeBytes, flagged, undeletedOnly, excluded, name, value);
+        return new SearchCriteria(maxSizeBytes, flagged, undeletedOnly, excluded, name, value, before);
     }
 }

@@ -1,6 +1,7 @@
 package dev.begone.pipeline;
 
 import dev.begone.classify.Label;
+import dev.begone.config.Filing;
 import dev.begone.rules.SpamPolicy;
 import java.io.IOException;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.util.Set;
 /**
  * One account's run, whatever asked for it ({@code begone isbg}, {@code begone run}, the demo): finish what an
  * earlier run left unfinished, learn from each training folder, allow the senders of each whitelist folder, learn
- * from the user's moves, scan each folder, then forget old journal entries.
+ * from the user's moves, scan each folder, expire and archive old mail, then forget old journal entries.
  * The first failure ends the run: a connection lost or a classifier gone would fail every later step too. A stop
  * asked for through the session ends it between batches.
  */
@@ -30,11 +31,13 @@ public final class AccountRun {
      * @param dryRun           leave unfinished actions of earlier runs alone (each flow's settings say dry run too)
      * @param plainExpunge     recovery may send a plain EXPUNGE to a server without UIDPLUS
      * @param journalRetention finished journal entries older than this are forgotten
+     * @param housekeeping     retention and archives, after the scans ({@link HousekeepingSettings#NONE}: none)
      */
     public record Plan(List<LearnSettings> learn, List<AllowSenderSettings> allowSenders, FromMovesSettings fromMoves,
                        List<ScanSettings> scan, SpamPolicy policy, boolean dryRun, boolean plainExpunge,
-                       Duration journalRetention) {
+                       Duration journalRetention, HousekeepingSettings housekeeping) {
         public Plan {
+            Objects.requireNonNull(housekeeping, "housekeeping");
             learn = List.copyOf(learn);
             allowSenders = List.copyOf(allowSenders);
             scan = List.copyOf(scan);
@@ -42,21 +45,27 @@ public final class AccountRun {
             if (journalRetention.isNegative()) throw new IllegalArgumentException("journalRetention is negative");
         }
 
-        /** A plan without whitelist folders and without learning from the user's moves. */
+        /** A plan without whitelist folders, learning from the user's moves, or housekeeping. */
         public Plan(List<LearnSettings> learn, List<ScanSettings> scan, SpamPolicy policy, boolean dryRun,
                     boolean plainExpunge, Duration journalRetention) {
-            this(learn, List.of(), null, scan, policy, dryRun, plainExpunge, journalRetention);
+            this(learn, List.of(), null, scan, policy, dryRun, plainExpunge, journalRetention, HousekeepingSettings.NONE);
         }
 
         /** These scanned folders alone, nothing else ({@code begone watch} on new mail). */
         public Plan scanOnly(Set<String> folders) {
             return new Plan(List.of(), List.of(), null, scan.stream().filter(s -> folders.contains(s.folder())).toList(),
-                    policy, dryRun, plainExpunge, journalRetention);
+                    policy, dryRun, plainExpunge, journalRetention, HousekeepingSettings.NONE);
+        }
+
+        /** All but the scans ({@code begone watch}'s periodic cycle): the training part, then retention and archives. */
+        public Plan withoutScans() {
+            return new Plan(learn, allowSenders, fromMoves, List.of(), policy, dryRun, plainExpunge, journalRetention, housekeeping);
         }
 
         /** The training part alone ({@code begone learn}): recovery, training and whitelist folders, moves; no scan. */
         public Plan trainingOnly() {
-            return new Plan(learn, allowSenders, fromMoves, List.of(), policy, dryRun, plainExpunge, journalRetention);
+            return new Plan(learn, allowSenders, fromMoves, List.of(), policy, dryRun, plainExpunge, journalRetention,
+                    HousekeepingSettings.NONE);
         }
     }
 
@@ -70,8 +79,9 @@ public final class AccountRun {
      * What the run did, per folder in plan order.
      *
      * @param recovered actions of an earlier run completed first
+     * @param housekept messages retention and archives moved or deleted
      */
-    public record Result(int recovered, List<Learnt> learnt, List<Scanned> scanned) {
+    public record Result(int recovered, List<Learnt> learnt, List<Scanned> scanned, int housekept) {
         public Result {
             learnt = List.copyOf(learnt);
             scanned = List.copyOf(scanned);
@@ -111,8 +121,14 @@ public final class AccountRun {
             if (session.stop().stopRequested()) break;
             scanned.add(new Scanned(s.folder(), new ScanFlow(session, s, plan.policy()).run()));
         }
+        int housekept = plan.dryRun() ? 0 : new HousekeepingFlow(session, plan.housekeeping()).run();
+        // Duplicate keys count within their window only; without duplicates: configured, none counts.
+        if (!plan.scan().isEmpty() && !plan.dryRun()) {
+            int days = plan.scan().stream().mapToInt(s -> s.filing().duplicates().map(Filing.Duplicates::withinDays).orElse(0)).max().orElse(0);
+            session.state().pruneDuplicates(session.account(), Duration.ofDays(days));
+        }
         // Finished actions stay in the journal for a while (to see what was done), not forever.
         session.state().pruneJournal(session.account(), plan.journalRetention());
-        return new Result(recovered, learnt, scanned);
+        return new Result(recovered, learnt, scanned, housekept);
     }
 }

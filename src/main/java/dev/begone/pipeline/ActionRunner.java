@@ -74,17 +74,18 @@ final class ActionRunner {
      *
      * @param originals every message of the plan, by UID
      * @param uploads   the bytes to APPEND per UID, for APPEND actions
+     * @return the journal entries written, in plan order (none when every message was filed before)
      */
-    void perform(OpenFolder folder, Purpose purpose, List<Action> plan, Map<Long, Original> originals,
+    List<Long> perform(OpenFolder folder, Purpose purpose, List<Action> plan, Map<Long, Original> originals,
             Map<Long, Upload> uploads) throws IOException {
-        perform(folder, purpose, plan, originals, uploads, Set.of());
+        return perform(folder, purpose, plan, originals, uploads, Set.of());
     }
 
     /**
      * As above; a copy that a COPY or MOVE makes in one of {@code scanFolders} is recorded as scanned there together
      * with the action's completion (when the server gave its UID), so that no scan judges again what was judged.
      */
-    void perform(OpenFolder folder, Purpose purpose, List<Action> plan, Map<Long, Original> originals,
+    List<Long> perform(OpenFolder folder, Purpose purpose, List<Action> plan, Map<Long, Original> originals,
             Map<Long, Upload> uploads, Set<String> scanFolders) throws IOException {
         uidsOf(plan).forEach(uid -> {
             if (!originals.containsKey(uid)) throw new IllegalStateException("no fingerprint taken of UID " + uid);
@@ -92,7 +93,7 @@ final class ActionRunner {
         List<Action> actions = withoutFiledCopies(folder, plan, originals);
         UidSet untouched = uidsOf(plan).minus(uidsOf(actions));
         if (!untouched.isEmpty()) state.addScanned(account, purpose.scannedKey(folder.name()), folder.uidValidity(), untouched);
-        if (actions.isEmpty()) return;
+        if (actions.isEmpty()) return List.of();
 
         Map<String, FolderStatus> targets = new HashMap<>();
         List<JournalEntry> intents = new ArrayList<>(actions.size());
@@ -139,6 +140,7 @@ final class ActionRunner {
             listener.step(action.step("done"));
             listener.filed(folder.name(), action.verb(), action.uids().size(), action.target());
         }
+        return ids;
     }
 
     private JournalEntry intent(OpenFolder folder, Purpose purpose, Action a, FolderStatus target,
@@ -155,7 +157,7 @@ final class ActionRunner {
                 case COPY, MOVE -> o.fingerprint();
                 case FLAG, EXPUNGE -> null;
             };
-            messages.add(new JournalEntry.Message(uid, o.fingerprint(), o.size(), o.messageId(), copy, 0));
+            messages.add(new JournalEntry.Message(uid, o.fingerprint(), o.size(), o.messageId(), copy, 0, o.note()));
         }
         return JournalEntry.intent(account, purpose, a.kind(), folder.name(), folder.uidValidity(), a.uids(), a.target(),
                 a.flags(), target == null ? 0 : target.uidValidity(), target == null ? 0 : target.uidNext(), messages, null);

@@ -65,7 +65,8 @@ public final class AllowSenderFlow {
                     String outcome = sender.map(s -> "sender " + s + " allowed").orElse("no sender address to allow")
                             + ", moved to " + settings.returnTo();
                     lines.put(m.uid(), new TrainingOutcome(folder.name(), m.uid(), headline, outcome, sender.isEmpty()));
-                    originals.put(m.uid(), Original.of(m));
+                    originals.put(m.uid(), Original.of(m).noting(ScanFlow.note(m.raw(),
+                            sender.map(s -> "sender " + s + " joins the allow-list").orElse("no sender address to allow"))));
                     uids.add(m.uid());
                 }
                 runner.perform(folder, Purpose.ALLOW_SENDER, List.of(Action.move(uids.build(), settings.returnTo())), originals,

@@ -209,20 +209,25 @@ public final class LearnFlow {
         byte[] original = SpamAssassinReports.unwrap(m.raw());
         Headline headline = Headline.of(original);
         String notAMessage = MessageIds.notAMessage(original);
-        if (notAMessage != null) return new Fate.Undecodable(Original.of(m), headline, notAMessage);
+        if (notAMessage != null) return new Fate.Undecodable(noted(m), headline, notAMessage);
         String digest = MessageIds.digest(original);
         Optional<Label> before = session.state().learnedAs(session.account(), digest, session.classifier().name());
         LearnResult result;
         try {
             result = teach(session, original, settings.label(), before);
         } catch (MessageRejectedException e) {
-            return new Fate.Refused(Original.of(m), headline, new FailedMessages.Failure(m, e));
+            return new Fate.Refused(noted(m), headline, new FailedMessages.Failure(m, e));
         } catch (RuntimeException e) {
             // One odd message must not stop the training of the others, and would fail the same way on every run.
-            return new Fate.Undecodable(Original.of(m), headline, session.classifier().name() + " could not read it: " + e);
+            return new Fate.Undecodable(noted(m), headline, session.classifier().name() + " could not read it: " + e);
         }
         session.listener().learned(folder, m.uid(), settings.label(), result);
-        return new Fate.Learnt(Original.of(m), headline, digest, result, before);
+        return new Fate.Learnt(noted(m), headline, digest, result, before);
+    }
+
+    /** The message as the journal keeps it, with why it moved: {@code begone log} shows that. */
+    private Original noted(FetchedMessage m) {
+        return Original.of(m).noting(ScanFlow.note(m.raw(), "in a training folder for " + settings.label().lowerName()));
     }
 
     /**

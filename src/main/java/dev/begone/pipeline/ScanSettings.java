@@ -1,5 +1,6 @@
 package dev.begone.pipeline;
 
+import dev.begone.config.Filing;
 import java.util.Objects;
 import java.util.Set;
 
@@ -20,6 +21,10 @@ import java.util.Set;
  *                      marked \Deleted in the folder; false: such messages are left marked, with a warning
  * @param dryRun        score everything, change nothing, record nothing
  * @param batchSize     messages per FETCH
+ * @param filing        the delivery rules (routing, senders, duplicates, levels), with the senders the state's
+ *                      allow-list holds; {@link Filing#NONE}: a verdict of spam files the message, as isbg does, and
+ *                      nothing else moves
+ * @param dropFolder    where the rules' DROP and {@code action: drop} send mail; null: no rule may drop
  */
 public record ScanSettings(
         String folder,
@@ -33,7 +38,9 @@ public record ScanSettings(
         boolean expunge,
         boolean plainExpunge,
         boolean dryRun,
-        int batchSize) {
+        int batchSize,
+        Filing filing,
+        String dropFolder) {
 
     public static final int DEFAULT_BATCH_SIZE = 50;
 
@@ -43,6 +50,9 @@ public record ScanSettings(
         if (maxSizeBytes < 1) throw new IllegalArgumentException("maxSizeBytes must be at least 1, was " + maxSizeBytes);
         if (partialRun < 0) throw new IllegalArgumentException("partialRun must be 0 or more, was " + partialRun);
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
+        Objects.requireNonNull(filing, "filing");
+        // A report is uploaded for spam the classifier judged; the rules also file mail it never saw.
+        if (withReport && !filing.equals(Filing.NONE)) throw new IllegalArgumentException("withReport with delivery rules");
     }
 
     public static Builder builder(String folder) {
@@ -63,6 +73,8 @@ public record ScanSettings(
         private boolean plainExpunge;
         private boolean dryRun;
         private int batchSize = DEFAULT_BATCH_SIZE;
+        private Filing filing = Filing.NONE;
+        private String dropFolder;
 
         private Builder(String folder) {
             this.folder = folder;
@@ -123,9 +135,19 @@ public record ScanSettings(
             return this;
         }
 
+        public Builder filing(Filing rules) {
+            this.filing = rules;
+            return this;
+        }
+
+        public Builder dropFolder(String name) {
+            this.dropFolder = name;
+            return this;
+        }
+
         public ScanSettings build() {
             return new ScanSettings(folder, spamFolder, maxSizeBytes, partialRun, withReport, spamFlags, deleteSpam,
-                    trashFolder, expunge, plainExpunge, dryRun, batchSize);
+                    trashFolder, expunge, plainExpunge, dryRun, batchSize, filing, dropFolder);
         }
     }
 }

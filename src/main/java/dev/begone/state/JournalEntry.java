@@ -69,8 +69,14 @@ public record JournalEntry(
      * @param copyFingerprint SHA-256 of what the action puts in the target (the uploaded bytes of an APPEND, the
      *                        original's for a server-side copy); null for actions that create nothing
      * @param destUid         the copy's UID from COPYUID or APPENDUID, once the server confirmed it; 0 unknown
+     * @param note            what a person reads of the message and of why it was acted on, or null
      */
-    public record Message(long uid, String fingerprint, long size, String messageId, String copyFingerprint, long destUid) {
+    public record Message(long uid, String fingerprint, long size, String messageId, String copyFingerprint, long destUid,
+            Note note) {
+        public Message(long uid, String fingerprint, long size, String messageId, String copyFingerprint, long destUid) {
+            this(uid, fingerprint, size, messageId, copyFingerprint, destUid, null);
+        }
+
         public Message {
             if (uid < 1) throw new IllegalArgumentException("uid " + uid + " is not positive");
             requireFingerprint(fingerprint, "fingerprint");
@@ -80,9 +86,18 @@ public record JournalEntry(
         }
 
         public Message withDestUid(long uid) {
-            return new Message(this.uid, fingerprint, size, messageId, copyFingerprint, uid);
+            return new Message(this.uid, fingerprint, size, messageId, copyFingerprint, uid, note);
         }
     }
+
+    /**
+     * A message as {@code begone log} shows it, and why begone acted on it.
+     *
+     * @param sender  its From, decoded; null when it has none
+     * @param subject its Subject, decoded; null when it has none
+     * @param reason  the rule, score, level or duplicate key that decided, as a line of text; null when unknown
+     */
+    public record Note(String sender, String subject, String reason) {}
 
     public JournalEntry {
         requireText(account, "account");

@@ -129,7 +129,20 @@ public final class StateStore implements AutoCloseable {
             "INSERT INTO journal_entry_4 SELECT * FROM journal_entry",
             "DROP TABLE journal_entry",
             "ALTER TABLE journal_entry_4 RENAME TO journal_entry",
-            "CREATE INDEX journal_entry_by_step ON journal_entry (account, step, id)"));
+            "CREATE INDEX journal_entry_by_step ON journal_entry (account, step, id)"),
+        // Schema 5: the delivery rules' duplicate keys (Message-ID or body hash), one row per key: the copy kept, where
+        // it is, and when it was seen (uid 0: moved to that folder, its UID there is in the journal); and per message
+        // acted on, what begone log shows (From, Subject, why) and when begone undo put it back (never twice).
+        List.of(
+            """
+            CREATE TABLE duplicate_key (
+              account TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, seen INTEGER NOT NULL,
+              folder TEXT NOT NULL, uid_validity INTEGER NOT NULL, uid INTEGER NOT NULL, fingerprint TEXT NOT NULL,
+              PRIMARY KEY (account, kind, key)) WITHOUT ROWID""",
+            "ALTER TABLE journal_message ADD COLUMN sender TEXT",
+            "ALTER TABLE journal_message ADD COLUMN subject TEXT",
+            "ALTER TABLE journal_message ADD COLUMN reason TEXT",
+            "ALTER TABLE journal_message ADD COLUMN restored INTEGER"));
 
     static final int SCHEMA_VERSION = MIGRATIONS.size();
 
@@ -517,6 +530,74 @@ public final class StateStore implements AutoCloseable {
         st.setLong(from + 2, key.uid());
     }
 
+    // ---- duplicate keys of the delivery rules
+
+    /**
+     * The copy remembered under a duplicate key, if it was seen less than {@code within} ago.
+     *
+     * @param kind what the key is made of ({@code message-id}, {@code body})
+     */
+    public Optional<DuplicateCopy> duplicate(String account, String kind, String key, Duration within) throws StateException {
+        JournalEntry.requireText(account, "account");
+        long since = clock.instant().minus(within).toEpochMilli();
+        return inTransaction("read a duplicate key", () -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    """
+                    SELECT folder, uid_validity, uid, fingerprint FROM duplicate_key
+                    WHERE account = ? AND kind = ? AND key = ? AND seen >= ?""")) {
+                select.setString(1, account);
+                select.setString(2, kind);
+                select.setString(3, key);
+                select.setLong(4, since);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) return Optional.<DuplicateCopy>empty();
+                    return Optional.of(new DuplicateCopy(row.getString(1), row.getLong(2), row.getLong(3), row.getString(4)));
+                }
+            }
+        });
+    }
+
+    /** Remembers each key as the copy given, seen now, in one transaction; a key remembered before is replaced. */
+    public void rememberDuplicates(String account, List<DuplicateCopy.Keyed> copies) throws StateException {
+        JournalEntry.requireText(account, "account");
+        if (copies.isEmpty()) return;
+        long now = clock.millis();
+        inTransaction("remember duplicate keys", () -> {
+            try (PreparedStatement upsert = connection.prepareStatement(
+                    """
+                    INSERT INTO duplicate_key (account, kind, key, seen, folder, uid_validity, uid, fingerprint)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (account, kind, key) DO UPDATE SET seen = excluded.seen, folder = excluded.folder,
+                      uid_validity = excluded.uid_validity, uid = excluded.uid, fingerprint = excluded.fingerprint""")) {
+                for (DuplicateCopy.Keyed k : copies) {
+                    upsert.setString(1, account);
+                    upsert.setString(2, k.kind());
+                    upsert.setString(3, k.key());
+                    upsert.setLong(4, now);
+                    upsert.setString(5, k.copy().folder());
+                    upsert.setLong(6, k.copy().uidValidity());
+                    upsert.setLong(7, k.copy().uid());
+                    upsert.setString(8, k.copy().fingerprint());
+                    upsert.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Forgets the keys seen more than {@code olderThan} ago: they no longer make anything a duplicate. */
+    public int pruneDuplicates(String account, Duration olderThan) throws StateException {
+        JournalEntry.requireText(account, "account");
+        long cutoff = clock.instant().minus(olderThan).toEpochMilli();
+        return inTransaction("prune duplicate keys", () -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM duplicate_key WHERE account = ? AND seen < ?")) {
+                delete.setString(1, account);
+                delete.setLong(2, cutoff);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
     // ---- account keys
 
     /**
@@ -529,7 +610,8 @@ public final class StateStore implements AutoCloseable {
         if (from.equals(to)) return false;
         return inTransaction("rename account " + from, () -> {
             int moved = 0;
-            for (String table : List.of("scanned", "learned", "journal_entry", "message_failure", "allowed_sender", "spam_watch")) {
+            for (String table : List.of("scanned", "learned", "journal_entry", "message_failure", "allowed_sender", "spam_watch",
+                    "duplicate_key")) {
                 try (PreparedStatement update =
                         connection.prepareStatement("UPDATE OR IGNORE " + table + " SET account = ? WHERE account = ?")) {
                     update.setString(1, to);
@@ -730,6 +812,49 @@ public final class StateStore implements AutoCloseable {
         return entries("read pending journal entries", "account = ? AND step IN ('INTENT', 'COPIED') ORDER BY id", account);
     }
 
+    /** The account's entries written at or after {@code since}, whatever their step, oldest first: what begone log shows. */
+    public List<JournalEntry> journal(String account, Instant since) throws StateException {
+        return entries("read the journal", "account = ? AND created >= " + since.toEpochMilli() + " ORDER BY id", account);
+    }
+
+    /** The messages of the account's entries since {@code since} that begone undo put back: UIDs by entry. */
+    public Map<Long, Set<Long>> restored(String account, Instant since) throws StateException {
+        JournalEntry.requireText(account, "account");
+        return inTransaction("read restored messages", () -> {
+            Map<Long, Set<Long>> out = new HashMap<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    """
+                    SELECT m.entry, m.uid FROM journal_message m JOIN journal_entry e ON e.id = m.entry
+                    WHERE e.account = ? AND e.created >= ? AND m.restored IS NOT NULL""")) {
+                select.setString(1, account);
+                select.setLong(2, since.toEpochMilli());
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) out.computeIfAbsent(rows.getLong(1), k -> new TreeSet<>()).add(rows.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Records that begone undo put these messages of an entry back (or found them where they belonged). */
+    public void markRestored(String account, long id, UidSet uids) throws StateException {
+        JournalEntry.requireText(account, "account");
+        long now = clock.millis();
+        inTransaction("mark messages of journal entry " + id + " restored", () -> {
+            stepOf(account, id);
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE journal_message SET restored = ? WHERE entry = ? AND uid = ?")) {
+                for (long uid : uids.toArray()) {
+                    update.setLong(1, now);
+                    update.setLong(2, id);
+                    update.setLong(3, uid);
+                    update.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
     public Optional<JournalEntry> entry(String account, long id) throws StateException {
         List<JournalEntry> found = entries("read journal entry " + id, "account = ? AND id = " + id, account);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
@@ -885,25 +1010,34 @@ public final class StateStore implements AutoCloseable {
     private List<JournalEntry.Message> messagesOf(long id) throws SQLException {
         List<JournalEntry.Message> out = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT uid, fingerprint, size, message_id, copy_fingerprint, dest_uid FROM journal_message WHERE entry = ? ORDER BY uid")) {
+                """
+                SELECT uid, fingerprint, size, message_id, copy_fingerprint, dest_uid, sender, subject, reason
+                FROM journal_message WHERE entry = ? ORDER BY uid""")) {
             select.setLong(1, id);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     out.add(new JournalEntry.Message(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getString(4),
-                            rows.getString(5), rows.getLong(6)));
+                            rows.getString(5), rows.getLong(6), noteFrom(rows.getString(7), rows.getString(8), rows.getString(9))));
                 }
             }
         }
         return out;
     }
 
+    private static JournalEntry.Note noteFrom(String sender, String subject, String reason) {
+        return sender == null && subject == null && reason == null ? null : new JournalEntry.Note(sender, subject, reason);
+    }
+
     private void writeMessages(long id, List<JournalEntry.Message> messages) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement(
                 """
-                INSERT INTO journal_message (entry, uid, fingerprint, size, message_id, copy_fingerprint, dest_uid)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO journal_message (entry, uid, fingerprint, size, message_id, copy_fingerprint, dest_uid, sender,
+                                             subject, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (entry, uid) DO UPDATE SET fingerprint = excluded.fingerprint, size = excluded.size,
-                  message_id = excluded.message_id, copy_fingerprint = excluded.copy_fingerprint, dest_uid = excluded.dest_uid""")) {
+                  message_id = excluded.message_id, copy_fingerprint = excluded.copy_fingerprint, dest_uid = excluded.dest_uid,
+                  sender = coalesce(excluded.sender, sender), subject = coalesce(excluded.subject, subject),
+                  reason = coalesce(excluded.reason, reason)""")) {
             for (JournalEntry.Message m : messages) {
                 upsert.setLong(1, id);
                 upsert.setLong(2, m.uid());
@@ -912,6 +1046,10 @@ public final class StateStore implements AutoCloseable {
                 setNullableString(upsert, 5, m.messageId());
                 setNullableString(upsert, 6, m.copyFingerprint());
                 setNullableLong(upsert, 7, m.destUid());
+                JournalEntry.Note note = m.note();
+                setNullableString(upsert, 8, note == null ? null : note.sender());
+                setNullableString(upsert, 9, note == null ? null : note.subject());
+                setNullableString(upsert, 10, note == null ? null : note.reason());
                 upsert.executeUpdate();
             }
         }

@@ -20,24 +20,6 @@ class RunCommandTest {
     Path home;
 
     @Test
-    void everyKeyThisVersionDoesNotApplyIsNamedAndFailsItsAccountWithExit10() {
-        // alice and bob of the example fail before their password is even looked up (alice's would run pass).
-        IsbgCli.Run run = new IsbgCli(home).run("run", "--config", EXAMPLE.toString(), "--account", "alice", "--account", "bob");
-
-        assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
-        assertEquals(List.of(
-                "begone: alice: rules, rules-file, tagged-addresses, no-spam-check, levels, unsure, allow, deny, duplicates, "
-                        + "retention, archive: this version of "
-                        + "begone does not apply these keys yet; remove them to run this account",
-                "begone: bob: duplicates: this version of begone does not apply this key yet; remove it to run this account"),
-                run.err().lines().toList());
-        List<String> table = run.out().lines().toList();
-        assertEquals(3, table.size(), run.toString());
-        assertTrue(table.get(1).matches("alice +10 +configuration +- +- +- +\\d+\\.\\ds +rules, rules-file, .*"), table.get(1));
-        assertTrue(table.get(2).matches("bob +10 +configuration +- +- +- +\\d+\\.\\ds +duplicates: .*"), table.get(2));
-    }
-
-    @Test
     void aBadConfigurationFileStopsTheRunWithOneLineAndExit10() throws Exception {
         Path file = home.resolve("config.yaml");
         Files.writeString(file, """

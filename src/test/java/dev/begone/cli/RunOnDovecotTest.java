@@ -198,22 +198,4 @@ class RunOnDovecotTest {
         assertTrue(run.out().lines().anyMatch(l -> l.matches("alice +30 +locked .*")), run.toString());
     }
 
-    @Test
-    void keysThisVersionDoesNotApplyFailThatAccountWithExit10BeforeItConnects() throws Exception {
-        Path file = config("""
-                  - name: alice
-                    imap: { host: nowhere.invalid, user: alice, password: { command: "exit 1" } }
-                    levels: [ { above: 50, folder: Junk } ]
-                    duplicates: { action: drop }
-                  - name: bob
-                    imap: { user: bob, password: { env: BOB_PW } }
-                """);
-
-        IsbgCli.Run run = cli().run("run", "--config", file.toString());
-
-        assertEquals(ExitCode.BAD_ARGUMENTS.code(), run.exit(), run.toString());
-        assertEquals(List.of("begone: alice: levels, duplicates: this version of begone does not apply these keys yet; "
-                + "remove them to run this account"), run.err().lines().toList());
-        assertSpamFiled("bob");
-    }
 }

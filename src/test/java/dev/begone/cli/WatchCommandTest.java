@@ -24,13 +24,6 @@ class WatchCommandTest {
     }
 
     @Test
-    void anAccountWithAKeyNotAppliedYetStopsTheWatchBeforeAnythingConnects() {
-        IsbgCli.Run run = new IsbgCli(home).run("watch", "--config", EXAMPLE.toString(), "--account", "bob");
-        assertEquals(new IsbgCli.Run(10, "", "begone: duplicates: this version of begone does not apply this key yet; "
-                + "remove it to run this account\nUse --help to see valid options and arguments\n"), run);
-    }
-
-    @Test
     void anAccountNotInTheFileIsRefused() {
         IsbgCli.Run run = new IsbgCli(home).run("watch", "--config", EXAMPLE.toString(), "--account", "zoe");
         assertEquals(10, run.exit(), run.toString());

@@ -404,8 +404,12 @@ class StateStoreTest {
         try (StateStore store = StateStore.open(db())) {
             before = store.beginPlan(ALICE, copyFlagExpunge(ALICE, UidSet.parse("10:11")));
         }
-        // Back to schema 3 as it was: no allow-list nor spam watch, and a CHECK on purpose that did not know ALLOW_SENDER.
-        rawExecInOne("DROP TABLE allowed_sender", "DROP TABLE spam_watch", "PRAGMA writable_schema = ON",
+        // Back to schema 3 as it was: no allow-list nor spam watch, and a CHECK on purpose that did not know ALLOW_SENDER;
+        // nor schema 5's duplicate keys and journal notes.
+        rawExecInOne("DROP TABLE duplicate_key", "ALTER TABLE journal_message DROP COLUMN sender",
+                "ALTER TABLE journal_message DROP COLUMN subject", "ALTER TABLE journal_message DROP COLUMN reason",
+                "ALTER TABLE journal_message DROP COLUMN restored",
+                "DROP TABLE allowed_sender", "DROP TABLE spam_watch", "PRAGMA writable_schema = ON",
                 "UPDATE sqlite_master SET sql = replace(sql, ', ''ALLOW_SENDER''', '') WHERE name = 'journal_entry'",
                 "PRAGMA writable_schema = OFF", "PRAGMA user_version = 3");
         assertEquals(List.of("0"), rawRows("SELECT instr(sql, 'ALLOW_SENDER') FROM sqlite_master WHERE name = 'journal_entry'"));

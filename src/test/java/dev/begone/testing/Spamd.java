@@ -46,17 +46,27 @@ public final class Spamd extends ServerProcess {
     }
 
     private final Config config;
+    private final String localRules;
     private int port;
 
-    private Spamd(Path dir, Config config) {
+    private Spamd(Path dir, Config config, String localRules) {
         super(dir);
         this.config = config;
+        this.localRules = localRules;
     }
 
     /** Starts spamd in {@code dir} (a fresh @TempDir), skipping the test when spamd is not installed. */
     public static Spamd start(Path dir, Config config) throws IOException, InterruptedException {
+        return start(dir, config, "");
+    }
+
+    /**
+     * As {@link #start(Path, Config)}, with {@code localRules} (SpamAssassin rule lines) added to local.cf: tests that
+     * need messages scoring in a given band write a rule that gives them that score.
+     */
+    public static Spamd start(Path dir, Config config, String localRules) throws IOException, InterruptedException {
         assumeInstalled("spamd", "spamd");
-        Spamd s = new Spamd(dir, config);
+        Spamd s = new Spamd(dir, config, localRules);
         s.setUp();
         s.start();
         return s;
@@ -87,7 +97,7 @@ public final class Spamd extends ServerProcess {
                 use_pyzor 0
                 required_score 5.0
                 report_safe %d
-                """.formatted(dir.resolve("bayes/bayes"), config.reportSafe()));
+                """.formatted(dir.resolve("bayes/bayes"), config.reportSafe()) + localRules);
         if (isRoot()) {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
             makeTraversable(dir);
