@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What {@code /metrics} shows, every series labelled with its account. Fed by the watchers ({@link WatchListener}),
@@ -133,8 +134,13 @@ public final class Metrics implements WatchListener {
             }
 
             @Override
-            public void sync() throws ClassifierException {
-                classifier.sync();
+            public void sync(Map<String, Label> lessons) throws ClassifierException {
+                classifier.sync(lessons);
+            }
+
+            @Override
+            public Map<String, Label> lastSynced() {
+                return classifier.lastSynced();
             }
 
             @Override

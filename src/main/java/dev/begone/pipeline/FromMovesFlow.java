@@ -65,7 +65,10 @@ public final class FromMovesFlow {
                 UidSet since = uidNext > last.uidNext() ? UidSet.range(last.uidNext(), uidNext - 1) : UidSet.empty();
                 learnArrivals(folder, arrived, spam);
                 learnDepartures(folder, last.present().union(since).minus(present), ham);
-                session.classifier().sync();
+                Map<String, Label> lessons = new HashMap<>();
+                for (Tally t : List.of(spam, ham)) for (String d : t.digests) lessons.put(d, t.label);
+                session.classifier().sync(lessons);
+                session.listener().step(LearnFlow.SYNCED_STEP);
                 spam.record();
                 ham.record();
             }
@@ -75,7 +78,11 @@ public final class FromMovesFlow {
                 new AccountRun.Learnt("moves out of " + settings.spamFolder(), Label.HAM, ham.stats()));
     }
 
-    private void learnArrivals(OpenFolder folder, UidSet arrived, Tally tally) throws IOException {
+    private void learnArrivals(OpenFolder folder, UidSet all, Tally tally) throws IOException {
+        // Copies whose UIDs the server gave begone are its own at sight: only the others are fetched and fingerprinted.
+        UidSet.Builder own = UidSet.builder();
+        for (FiledCopy c : session.state().filedCopiesAt(session.account(), folder.name(), folder.uidValidity(), all)) own.add(c.destUid());
+        UidSet arrived = all.minus(own.build());
         Map<Long, Long> sizes = folder.sizes(arrived);
         for (UidSet chunk : arrived.chunks(FETCH_CHUNK)) {
             UidSet fetchable = fetchable(folder.name(), chunk, sizes);
