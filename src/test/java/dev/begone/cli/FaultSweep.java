@@ -1,11 +1,7 @@
 package dev.begone.cli;
 
-import dev.begone.classify.Label;
-import dev.begone.classify.builtin.BuiltinClassifier;
-import dev.begone.classify.builtin.BuiltinOptions;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.TlsMode;
-import dev.begone.state.StatePaths;
 import dev.begone.testing.Dovecot;
 import dev.begone.testing.FaultProxy;
 import dev.begone.testing.MarkedMailbox;
@@ -297,10 +293,9 @@ final class FaultSweep implements AutoCloseable {
         if (!flow.configured()) return null;
         long spam = MarkedMailbox.seeds().stream().filter(s -> s.folder().equals(MarkedMailbox.LEARN_SPAM)).count();
         long ham = MarkedMailbox.seeds().stream().filter(s -> s.folder().equals(MarkedMailbox.LEARN_HAM)).count();
-        Path model = StatePaths.defaults(cli.env()).modelFile(ConfiguredAccount.stateKey("alice"), "builtin");
-        BuiltinClassifier builtin = BuiltinClassifier.load(model, BuiltinOptions.defaults());
-        long learntSpam = builtin.learned(Label.SPAM);
-        long learntHam = builtin.learned(Label.HAM);
+        List<Long> learnt = BuiltinCounts.of(cli.env(), "alice");
+        long learntSpam = learnt.get(0);
+        long learntHam = learnt.get(1);
         return learntSpam == spam && learntHam == ham ? null
                 : "builtin learnt " + learntSpam + " spam and " + learntHam + " ham, not " + spam + " and " + ham;
     }

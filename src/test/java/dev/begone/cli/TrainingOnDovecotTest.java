@@ -3,9 +3,6 @@ package dev.begone.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.begone.classify.Label;
-import dev.begone.classify.builtin.BuiltinClassifier;
-import dev.begone.classify.builtin.BuiltinOptions;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.TlsMode;
 import dev.begone.state.StatePaths;
@@ -94,9 +91,7 @@ class TrainingOnDovecotTest {
 
     /** What the built-in model of alice has learnt, as its own counts say: {spam, ham}. */
     List<Long> learnt() throws Exception {
-        Path model = StatePaths.defaults(cli().env()).modelFile(ConfiguredAccount.stateKey("alice"), "builtin");
-        BuiltinClassifier c = BuiltinClassifier.load(model, BuiltinOptions.defaults());
-        return List.of(c.learned(Label.SPAM), c.learned(Label.HAM));
+        return BuiltinCounts.of(cli().env(), "alice");
     }
 
     void fillReportFolders() throws Exception {

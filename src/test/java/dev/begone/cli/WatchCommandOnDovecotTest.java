@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.begone.classify.Label;
-import dev.begone.classify.builtin.BuiltinClassifier;
-import dev.begone.classify.builtin.BuiltinOptions;
 import dev.begone.imap.ImapMailStore;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.MailStore;
 import dev.begone.imap.TlsMode;
-import dev.begone.state.StatePaths;
 import dev.begone.testing.Dovecot;
 import dev.begone.testing.ServerPerClass;
 import dev.begone.testing.Mailbox;
@@ -166,10 +162,7 @@ class WatchCommandOnDovecotTest {
 
     /** What the built-in model of alice has learnt as saved, as its own counts say: {spam, ham}. */
     private List<Long> builtinCounts() throws Exception {
-        Path model = StatePaths.defaults(env()).modelFile(ConfiguredAccount.stateKey("alice"), "builtin");
-        if (!Files.exists(model)) return List.of(0L, 0L);
-        BuiltinClassifier c = BuiltinClassifier.load(model, BuiltinOptions.defaults());
-        return List.of(c.learned(Label.SPAM), c.learned(Label.HAM));
+        return BuiltinCounts.of(env(), "alice");
     }
 
     private static double counter(int port, String series) throws Exception {
