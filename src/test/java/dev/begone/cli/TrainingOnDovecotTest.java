@@ -263,6 +263,30 @@ class TrainingOnDovecotTest {
     }
 
     /**
+     * A kill -9 once the built-in model is saved with what the user's move into the spam folder taught, before the
+     * state records it: the next run sees the move again and does not learn it a second time.
+     */
+    @Test
+    void aRunKilledOnceTheModelHoldsAUsersMoveIntoTheSpamFolderLearnsItOnce() throws Exception {
+        List<byte[]> inbox = TestMail.hams(40, 2);
+        dovecot.replace("alice", Map.of("INBOX", inbox));
+        Path file = config("{ from-moves: true }");
+        assertEquals(0, cli().run("run", "--config", file.toString()).exit(), "notes what the spam folder holds");
+        Mailbox.move(alice(), "INBOX", TestMail.messageId(inbox.get(0)), "Junk");
+
+        IsbgCli.Run killed = cli().runInChildJvm(List.of("-D" + Steps.HALT_AT_PROPERTY + "=learn.synced"),
+                List.of("run", "--config", file.toString()));
+        assertEquals(137, killed.exit(), killed.toString());
+        assertEquals(List.of(1L, 0L), learnt());
+
+        IsbgCli.Run next = cli().run("run", "--config", file.toString());
+
+        assertEquals(0, next.exit(), next.toString());
+        assertEquals(List.of(1L, 0L), learnt());
+        assertEquals(TestMail.messageIds(inbox.subList(0, 1)), ids("Junk"));
+    }
+
+    /**
      * A kill -9 once the built-in model is saved with the spam's lessons but before the state records them, once the
      * plan to move learnt spam is journaled, and once Dovecot has moved it: the next run finishes, and learns the
      * spam, which the saved model holds already, not a second time.
