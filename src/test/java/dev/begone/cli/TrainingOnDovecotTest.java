@@ -3,7 +3,9 @@ package dev.begone.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.begone.imap.ImapMailStore;
 import dev.begone.imap.ImapSettings;
+import dev.begone.imap.MailStore;
 import dev.begone.imap.TlsMode;
 import dev.begone.state.StatePaths;
 import dev.begone.state.StateStore;
@@ -16,6 +18,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -260,6 +264,30 @@ class TrainingOnDovecotTest {
         assertEquals(ExitCode.BAD_ARGUMENTS.code(), unknown.exit(), unknown.toString());
         assertEquals("begone: --account carol: " + file + " has no such account (it has alice)",
                 unknown.err().lines().findFirst().orElseThrow());
+    }
+
+    /**
+     * A filed spam that begone's own archiving takes out of the spam folder was judged by no user: found again in the
+     * archive, it is not learnt as ham.
+     */
+    @Test
+    void aFiledSpamBegoneArchivesOutOfTheSpamFolderTeachesNothing() throws Exception {
+        byte[] old = TestMail.pitch(50);
+        dovecot.replace("alice", Map.of("Spam/False Negatives", List.of()));
+        try (MailStore store = ImapMailStore.connect(alice())) {
+            store.append("Spam/False Negatives", old, Set.of(), Instant.now().minus(Duration.ofDays(400)));
+        }
+        Path file = config("""
+                { learn-spam: ["Spam/False Negatives"], after: { spam: Junk }, from-moves: true }
+                    archive: [ { folder: Junk, older-than-days: 30, into: "Archive/{year}" } ]""");
+
+        assertEquals(new IsbgCli.Run(0, "", ""), cli().run("run", "--config", file.toString()));
+        assertEquals(List.of(1L, 0L), learnt());
+        assertEquals(Set.of(), ids("Junk"), "archived by the first run, after the spam folder was looked at");
+
+        assertEquals(new IsbgCli.Run(0, "", ""), cli().run("run", "--config", file.toString()));
+
+        assertEquals(List.of(1L, 0L), learnt());
     }
 
     /**
