@@ -61,6 +61,7 @@ public final class ScanPathsBench {
                     case "builtin" -> builtin(dir, dovecot, all, Integer.getInteger("bench.builtin", 3000), jobs);
                     case "spamd" -> spamd(dir, dovecot, all, Integer.getInteger("bench.spamd", 600), jobs);
                     case "rspamd" -> rspamd(dir, dovecot, all, Integer.getInteger("bench.rspamd", 1000), jobs);
+                    case "nothing-new" -> nothingNew(dir, dovecot, all);
                     default -> throw new IllegalArgumentException("unknown path " + path);
                 }
             }
@@ -159,6 +160,37 @@ public final class ScanPathsBench {
         }
     }
 
+    /**
+     * {@code begone run} on one account (builtin, a trained model) with nothing new, each run a fresh JVM; the first
+     * run scans the folder. Rounds and variants as for builtin.
+     */
+    private static void nothingNew(Path dir, Dovecot dovecot, List<SharedCorpus.Entry> all) throws Exception {
+        String user = "bob";
+        dovecot.replace(user, Map.of("INBOX", bodies(half(all, 0, 200)), "Junk", List.of()));
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, """
+                defaults:
+                  classifier: builtin
+                  partial-run: 0
+                  imap: { host: 127.0.0.1, port: %d, tls: implicit, ca: %s }
+                  folders: { scan: [INBOX], spam: Junk }
+                accounts:
+                  - name: bob
+                    imap: { user: bob, password: { env: PW } }
+                """.formatted(dovecot.imapsPort(), dovecot.certPem()));
+        List<String> run = List.of("run", "--config", config.toString());
+        runBegoneCommand(dir, user, run, Map.of());
+        System.out.printf("%n== nothing new: begone run, one account, %d messages all scanned before; %s%n", 200, load());
+        List<String> variants = List.of(System.getProperty("bench.variants", "").split("\\|", -1));
+        for (int round = 0; round < Integer.getInteger("bench.rounds", 3); round++) {
+            for (String variant : variants) {
+                ChildRun r = runBegoneCommand(dir, user, run, variant.isEmpty() ? Map.of() : Map.of("BEGONE_JAVA_OPTS", variant));
+                System.out.printf("nothing new%s: %.3f s wall, %.2f s CPU, peak RSS %d MB; %s%n",
+                        variant.isEmpty() ? "" : " (" + variant + ")", r.seconds(), r.cpuSeconds(), r.peakRssKb() / 1024, load());
+            }
+        }
+    }
+
     private static void report(String path, int messages, ChildRun run, double ceiling) {
         double rate = messages / run.seconds();
         Map<String, Long> commands = run.output().lines().filter(l -> l.matches("^[A-Z]+\\d+ (UID )?[A-Z]+.*") && !l.matches("^[A-Z]+\\d+ (OK|NO|BAD)\\b.*"))
@@ -239,7 +271,7 @@ public final class ScanPathsBench {
 
     private static ChildRun runBegone(Path dir, Dovecot dovecot, String user, List<String> extra, Map<String, String> env)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(BEGONE));
+        List<String> cmd = new ArrayList<>();
         if (!extra.equals(List.of("--version"))) {
             cmd.addAll(List.of("isbg", "--imaphost", "127.0.0.1", "--imapport", String.valueOf(dovecot.imapsPort()),
                     "--imapuser", user, "--password-env", "PW", "--noninteractive", "--tls-ca", dovecot.certPem().toString(),
@@ -249,6 +281,13 @@ public final class ScanPathsBench {
             if (Boolean.getBoolean("bench.verbose")) cmd.add("--verbose");
         }
         cmd.addAll(extra);
+        return runBegoneCommand(dir, user, cmd, env);
+    }
+
+    private static ChildRun runBegoneCommand(Path dir, String user, List<String> args, Map<String, String> env)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(BEGONE));
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
         pb.environment().put("PW", Dovecot.PASSWORDS.get(user));
