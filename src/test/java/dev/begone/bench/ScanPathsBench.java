@@ -104,6 +104,7 @@ public final class ScanPathsBench {
         System.out.printf("ceiling, IMAP: plain UID FETCH BODY.PEEK[] in batches of %d: %.0f msgs/s%n", FETCH_BATCH, fetch);
         System.out.printf("ceiling, classifier: %.0f msgs/s per CPU-second, %.0f msgs/s on %d threads (warm JVM)%n",
                 classifyCpu, classifyPool, jobs);
+        warmUp(dir, dovecot, user, List.of("--classifier", "builtin"));
         // -Dbench.variants="|-XX:TieredStopAtLevel=1": JVM options compared in turns, each on the same new messages.
         List<String> variants = List.of(System.getProperty("bench.variants", "").split("\\|", -1));
         int rounds = Integer.getInteger("bench.rounds", 1);
@@ -119,6 +120,7 @@ public final class ScanPathsBench {
                 report("builtin", scan.size(), run, Math.min(fetch, classifyPool));
             }
         }
+        inRunningJvm(dir, dovecot, user, scan, jobs);
         ChildRun dry = runBegone(dir, dovecot, "bob", List.of("--version"));
         System.out.printf("for scale: `begone --version` %.3f s wall, %.2f s CPU%n", dry.seconds(), dry.cpuSeconds());
     }
@@ -132,6 +134,7 @@ public final class ScanPathsBench {
             poolRate(raw, scan, jobs); // spamd's children compile their rules lazily
             double before = poolRate(raw, scan, jobs);
             dovecot.deliver(user, "INBOX", scan);
+            warmUp(dir, dovecot, user, List.of("--spamc", "--spamd", "127.0.0.1:" + spamd.port()));
             ChildRun run = runBegone(dir, dovecot, user, List.of("--spamc", "--spamd", "127.0.0.1:" + spamd.port(),
                     "--jobs", String.valueOf(jobs)));
             double after = poolRate(raw, scan, jobs);
@@ -151,12 +154,40 @@ public final class ScanPathsBench {
             poolRate(raw, scan.subList(0, Math.min(100, scan.size())), jobs); // its workers warm up
             double before = poolRate(raw, scan, jobs);
             dovecot.deliver(user, "INBOX", scan);
-            ChildRun run = runBegone(dir, dovecot, user, List.of("--classifier", "rspamd", "--rspamd", rspamd.scanner().toString(),
-                    "--rspamd-controller", rspamd.controller().toString(), "--jobs", String.valueOf(jobs)));
+            Path password = Files.writeString(dir.resolve("rspamd-password"), Rspamd.PASSWORD + "\n");
+            List<String> classifier = List.of("--classifier", "rspamd", "--rspamd", rspamd.scanner().toString(),
+                    "--rspamd-controller", rspamd.controller().toString(), "--rspamd-password-file", password.toString());
+            warmUp(dir, dovecot, user, classifier);
+            List<String> args = new ArrayList<>(classifier);
+            args.addAll(List.of("--jobs", String.valueOf(jobs)));
+            ChildRun run = runBegone(dir, dovecot, user, args);
             double after = poolRate(raw, scan, jobs);
             System.out.printf("ceiling, rspamd raw (/checkv2, %d in flight, no IMAP): %.1f msgs/s (%.1f before, %.1f after)%n",
                     jobs, (before + after) / 2, before, after);
             report("rspamd", scan.size(), run, (before + after) / 2);
+        }
+    }
+
+    /**
+     * The same scan in this JVM (as {@code begone watch} runs it: started, the model's first read and the JIT behind
+     * it), three times on the same new messages with fresh state; the first warms up.
+     */
+    private static void inRunningJvm(Path dir, Dovecot dovecot, String user, List<byte[]> scan, int jobs) throws Exception {
+        List<String> args = new ArrayList<>(isbgArgs(dovecot, user));
+        args.addAll(List.of("--classifier", "builtin", "--jobs", String.valueOf(jobs)));
+        Map<String, String> env = Map.of("PW", Dovecot.PASSWORDS.get(user), "HOME", dir.toString(),
+                "XDG_STATE_HOME", dir.resolve("state").toString());
+        for (int round = 1; round <= 3; round++) {
+            dovecot.replace(user, Map.of("INBOX", scan, "Junk", List.of()));
+            deleteState(dir);
+            java.io.StringWriter err = new java.io.StringWriter();
+            long t0 = System.nanoTime();
+            int exit = dev.begone.cli.Main.run(args.toArray(String[]::new), new java.io.PrintWriter(err), new java.io.PrintWriter(err), env);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (exit != 0) throw new IllegalStateException("begone exited " + exit + ":\n" + err);
+            err.toString().lines().filter(l -> l.startsWith("begone: timings")).forEach(l -> System.out.println("  " + l));
+            System.out.printf("builtin in a running JVM (round %d): %.0f msgs/s (%d in %.2f s); %s%n", round, scan.size() / seconds,
+                    scan.size(), seconds, load());
         }
     }
 
@@ -189,6 +220,19 @@ public final class ScanPathsBench {
                         variant.isEmpty() ? "" : " (" + variant + ")", r.seconds(), r.cpuSeconds(), r.peakRssKb() / 1024, load());
             }
         }
+    }
+
+    /**
+     * An untimed dry run over the first 100 new messages: the launcher's class-data archive, made by the first run
+     * after a build, then holds the classes a scan loads (and its making, at that run's exit, is not timed).
+     */
+    private static void warmUp(Path dir, Dovecot dovecot, String user, List<String> classifier) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(classifier);
+        args.add("--dryrun");
+        List<String> isbg = new ArrayList<>(isbgArgs(dovecot, user));
+        isbg.set(isbg.indexOf("--partialrun") + 1, "100");
+        isbg.addAll(args);
+        runBegoneCommand(dir, user, isbg, Map.of());
     }
 
     private static void report(String path, int messages, ChildRun run, double ceiling) {
@@ -259,6 +303,14 @@ public final class ScanPathsBench {
 
     record ChildRun(String output, double seconds, double cpuSeconds, long peakRssKb) {}
 
+    private static List<String> isbgArgs(Dovecot dovecot, String user) {
+        List<String> args = new ArrayList<>(List.of("isbg", "--imaphost", "127.0.0.1", "--imapport", String.valueOf(dovecot.imapsPort()),
+                "--imapuser", user, "--password-env", "PW", "--noninteractive", "--tls-ca", dovecot.certPem().toString(),
+                "--spaminbox", "Junk", "--delete", "--expunge", "--partialrun", "0", "--maxsize", "100000000", "--noreport"));
+        if (Boolean.parseBoolean(System.getProperty("bench.timings", "true"))) args.add("--timings");
+        return args;
+    }
+
     /** The state of earlier runs, but not the model. */
     private static void deleteState(Path dir) throws IOException {
         Path db = StatePaths.defaults(Map.of("XDG_STATE_HOME", dir.resolve("state").toString())).db();
@@ -273,10 +325,7 @@ public final class ScanPathsBench {
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         if (!extra.equals(List.of("--version"))) {
-            cmd.addAll(List.of("isbg", "--imaphost", "127.0.0.1", "--imapport", String.valueOf(dovecot.imapsPort()),
-                    "--imapuser", user, "--password-env", "PW", "--noninteractive", "--tls-ca", dovecot.certPem().toString(),
-                    "--spaminbox", "Junk", "--delete", "--expunge", "--partialrun", "0", "--maxsize", "100000000", "--noreport"));
-            if (Boolean.parseBoolean(System.getProperty("bench.timings", "true"))) cmd.add("--timings");
+            cmd.addAll(isbgArgs(dovecot, user));
             // --verbose: the IMAP commands are counted in the report.
             if (Boolean.getBoolean("bench.verbose")) cmd.add("--verbose");
         }
