@@ -3,6 +3,7 @@ package dev.begone.cli;
 import dev.begone.classify.Classifier;
 import dev.begone.classify.ClassifierException;
 import dev.begone.classify.FusionClassifier;
+import dev.begone.classify.OpenedOnUse;
 import dev.begone.classify.builtin.BuiltinClassifier;
 import dev.begone.classify.builtin.BuiltinOptions;
 import dev.begone.classify.rspamd.RspamdClassifier;
@@ -130,7 +131,7 @@ final class ClassifierOptions {
         return classifier != null ? classifier : spamc ? "spamd" : commandDefault;
     }
 
-    Classifier create(String commandDefault, Path builtinModel) throws ClassifierException {
+    Classifier create(String commandDefault, Path builtinModel) {
         return create(commandDefault, builtinModel, Map.of(), Set.of());
     }
 
@@ -144,8 +145,14 @@ final class ClassifierOptions {
      * @param hiddenEnvironment environment variables the classifier's child programs must not see
      */
     Classifier create(String commandDefault, Path builtinModel, Map<String, String> environment,
-            Set<String> hiddenEnvironment) throws ClassifierException {
+            Set<String> hiddenEnvironment) {
         String names = names(commandDefault);
+        // Opened at first use: a run with nothing new neither reads the model nor starts a child program.
+        return new OpenedOnUse(names, () -> open(names, builtinModel, environment, hiddenEnvironment));
+    }
+
+    private Classifier open(String names, Path builtinModel, Map<String, String> environment,
+            Set<String> hiddenEnvironment) throws ClassifierException {
         List<Classifier> members = new ArrayList<>();
         try {
             for (String name : names.split("\\+")) members.add(single(name, builtinModel, environment, hiddenEnvironment));

@@ -12,6 +12,7 @@ import dev.begone.pipeline.AccountRun;
 import dev.begone.pipeline.LearnSettings;
 import dev.begone.pipeline.ScanResult;
 import dev.begone.pipeline.ScanSettings;
+import dev.begone.pipeline.PipelineListener;
 import dev.begone.pipeline.Session;
 import dev.begone.rules.DeleteThresholdTooLowException;
 import dev.begone.rules.SpamPolicy;
@@ -151,6 +152,12 @@ final class IsbgCommand implements Callable<Integer> {
     @Option(names = "--noreport", description = "Don't include the SpamAssassin report in the message copied to your spam folder.")
     boolean noReport;
 
+    @Option(names = "--timings", description = "Print where the run's time went (start-up, login, search, fetch, classify, act, state) as one line on stderr.")
+    boolean showTimings;
+
+    /** Set by --timings. */
+    private Timings timings;
+
     @Option(names = "--nostats", description = "Don't print stats.")
     boolean noStats;
 
@@ -209,6 +216,7 @@ final class IsbgCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         validate();
+        if (showTimings) timings = new Timings();
         int port = imapPort != null ? imapPort : noSsl ? 143 : 993;
         String account = AccountWiring.mailboxKey(imapUser, imapHost, port);
         String spelledAccount = imapUser + "@" + imapHost + ":" + port;
@@ -237,7 +245,7 @@ final class IsbgCommand implements Callable<Integer> {
         try (AccountLock lock = dryRun ? null : AccountLock.acquire(
                         lockFileName != null ? lockFileName : paths.lockFile(account),
                         Duration.ofSeconds(Math.round(lockFileGrace * 60)), ignoreLockFile);
-                MailStore store = AccountWiring.connect(imap, IsbgCommand::advice)) {
+                MailStore store = timed("login", () -> AccountWiring.connect(imap, IsbgCommand::advice))) {
             if (lock != null) lock.warning().ifPresent(w -> err.println("begone: warning: " + w));
             if (savePw && dryRun) {
                 err.println("begone: --dryrun: the password is not saved");
@@ -257,6 +265,19 @@ final class IsbgCommand implements Callable<Integer> {
         }
     }
 
+    /** Something that opens a resource, for {@link #timed}. */
+    private interface Opening<T> {
+        T open() throws IOException;
+    }
+
+    /** Runs {@code opening}, timed for --timings. */
+    private <T> T timed(String stage, Opening<T> opening) throws IOException {
+        long started = System.nanoTime();
+        T result = opening.open();
+        if (timings != null) timings.measured(stage, System.nanoTime() - started);
+        return result;
+    }
+
     private int scanAndLearn(MailStore store, String account, String spelledAccount, PrintWriter err)
             throws IOException {
         String trash = gmail ? store.folderWithSpecialUse("\\Trash").orElseThrow(() -> new dev.begone.imap.MailStoreException(
@@ -273,11 +294,12 @@ final class IsbgCommand implements Callable<Integer> {
         if (!dryRun && !spelledAccount.equals(account)) adoptSpelledModel(paths, spelledAccount, account);
         Set<String> hiddenEnvironment = passwordEnv == null ? Set.of() : Set.of(passwordEnv);
         try (StateStore state = dryRun ? StateStore.openInMemoryCopy(db) : StateStore.open(db);
-                Classifier classifier = classifierOptions.create("spamassassin", paths.modelFile(account, "builtin"), env,
-                        hiddenEnvironment)) {
+                Classifier classifier = timed("classifier open", () -> classifierOptions.create("spamassassin",
+                        paths.modelFile(account, "builtin"), env, hiddenEnvironment))) {
             // What an earlier begone kept under the host as spelled (IMAP.Example.org) moves to the lower-cased key.
             if (!dryRun && !spelledAccount.equals(account)) state.renameAccount(spelledAccount, account);
-            Session session = new Session(store, state, account, classifier, pool, listener);
+            Session session = new Session(store, state, account, classifier, pool,
+                    timings == null ? listener : PipelineListener.all(List.of(listener, timings)));
             AccountRun.Result result;
             try {
                 result = AccountRun.run(session, plan(trash));
@@ -297,6 +319,7 @@ final class IsbgCommand implements Callable<Integer> {
                     listener.classifierFailures("messages not scored", scan.skipped(), scan.failed());
                 }
             }
+            if (timings != null) timings.print(err, state.busyNanos());
             return exitCodes && !result.scanned().isEmpty() ? exitCodeFor(result.scanned().get(0).result()).code() : ExitCode.OK.code();
         } finally {
             pool.shutdownNow();

@@ -65,6 +65,14 @@ public interface PipelineListener {
     /** The raw message, for --verbose-mails. */
     default void message(String folder, long uid, byte[] raw) {}
 
+    /**
+     * Time a scan spent in one stage, for the time split of {@code --timings}: on the scan's own thread {@code search}
+     * (SEARCH and sizes), {@code fetch}, {@code classify} (waiting for the classifier pool) and {@code act} (the IMAP
+     * commands acting on a batch, journal writes not included); and on the pool's threads {@code classifier} (scoring,
+     * summed over the threads). Called from several threads at once.
+     */
+    default void spent(String stage, long nanos) {}
+
     /** Tells each of {@code listeners}, in order. */
     static PipelineListener all(List<PipelineListener> listeners) {
         List<PipelineListener> copy = List.copyOf(listeners);
@@ -117,6 +125,11 @@ public interface PipelineListener {
             @Override
             public void message(String folder, long uid, byte[] raw) {
                 copy.forEach(l -> l.message(folder, uid, raw));
+            }
+
+            @Override
+            public void spent(String stage, long nanos) {
+                copy.forEach(l -> l.spent(stage, nanos));
             }
         };
     }

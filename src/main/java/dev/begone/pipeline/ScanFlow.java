@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -38,10 +37,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Scans a folder for messages not seen before and files them. Stages, in order: select the new UIDs (one SEARCH),
- * fetch them in batches, run the delivery rules that come before the classifier (routing, senders, duplicates), score
+ * fetch them in batches sized by the classifier's pace, run the delivery rules that come before the classifier (routing, senders, duplicates), score
  * on the classifier pool what they left open while the next batch downloads, decide each message's target (score
  * levels, the ham destination; without rules, by policy as isbg does), and act on the batch with journaled UID-set
  * commands: one move per target folder.
@@ -94,6 +94,7 @@ public final class ScanFlow {
         Tally tally = new Tally();
         try (OpenFolder folder = session.store().open(settings.folder(), settings.dryRun())) {
             String key = Purpose.SCAN.scannedKey(folder.name());
+            long started = System.nanoTime();
             UidSet seen = session.state().scanned(session.account(), key, folder.uidValidity());
             // Messages an unfinished journal entry holds are its business until it completes or is abandoned.
             UidSet held = session.state().pendingUids(session.account(), folder.name(), folder.uidValidity());
@@ -102,18 +103,25 @@ public final class ScanFlow {
             UidSet fresh = candidates;
             if (settings.partialRun() > 0) fresh = fresh.highest(settings.partialRun());
 
-            List<UidSet> batches = Batches.newestFirst(fresh, settings.batchSize(), folder.sizes(fresh), Batches.MAX_BATCH_BYTES);
+            Map<Long, Long> sizes = folder.sizes(fresh);
+            session.listener().spent("search", System.nanoTime() - started);
             // Duplicates are judged in the order mail arrived, so that keep: first keeps the copy delivered first.
-            if (settings.filing().duplicates().isPresent()) Collections.reverse(batches);
-            Deque<List<Future<Judged>>> inFlight = new ArrayDeque<>();
-            for (UidSet batch : batches) {
+            Batches.Cursor batches = settings.filing().duplicates().isPresent()
+                    ? Batches.Cursor.oldestFirst(fresh, sizes, Batches.MAX_BATCH_BYTES)
+                    : Batches.Cursor.newestFirst(fresh, sizes, Batches.MAX_BATCH_BYTES);
+            Batches.Sizer sizer = new Batches.Sizer(settings.batchSize());
+            Deque<Submitted> inFlight = new ArrayDeque<>();
+            while (batches.hasNext()) {
                 if (session.stop().stopRequested()) break;
-                inFlight.add(submit(folder, folder.fetch(batch)));
-                if (inFlight.size() > BATCHES_AHEAD) act(folder, Batches.awaitAll(inFlight.removeFirst()), tally);
+                long fetching = System.nanoTime();
+                List<FetchedMessage> fetched = folder.fetch(batches.next(sizer.next()));
+                session.listener().spent("fetch", System.nanoTime() - fetching);
+                inFlight.add(submit(folder, fetched));
+                if (inFlight.size() > BATCHES_AHEAD) actTimed(folder, inFlight.removeFirst(), sizer, tally);
             }
-            while (!inFlight.isEmpty() && !session.stop().stopRequested()) act(folder, Batches.awaitAll(inFlight.removeFirst()), tally);
+            while (!inFlight.isEmpty() && !session.stop().stopRequested()) actTimed(folder, inFlight.removeFirst(), sizer, tally);
             // Stopped: batches scored but not acted on recorded nothing, so the next run scores them again.
-            for (List<Future<Judged>> unacted : inFlight) unacted.forEach(f -> f.cancel(true));
+            for (Submitted unacted : inFlight) unacted.futures().forEach(f -> f.cancel(true));
 
             if (!settings.dryRun() && !seen.isEmpty()) {
                 // UIDs are never reused within a UIDVALIDITY: those below the highest seen that are no candidate
@@ -126,21 +134,57 @@ public final class ScanFlow {
         return tally.result();
     }
 
+    /** Waits for the batch's verdicts, then acts on it; tells the listener how long each took. */
+    private void actTimed(OpenFolder folder, Submitted submitted, Batches.Sizer sizer, Tally tally) throws IOException {
+        long waiting = System.nanoTime();
+        List<Judged> batch = submitted.await(sizer);
+        long acting = System.nanoTime();
+        session.listener().spent("classify", acting - waiting);
+        long stateBefore = session.state().busyNanos();
+        act(folder, batch, tally);
+        session.listener().spent("act", System.nanoTime() - acting - (session.state().busyNanos() - stateBefore));
+    }
+
+    /**
+     * A batch on its way through the classifier pool: handed over at {@code submitted} (nanoTime), {@code classified}
+     * of its messages sent to the classifier, the last of those scored at {@code finished}.
+     */
+    private record Submitted(List<Future<Judged>> futures, long submitted, int classified, AtomicLong finished) {
+        List<Judged> await(Batches.Sizer sizer) throws IOException {
+            List<Judged> judged = Batches.awaitAll(futures);
+            sizer.scored(classified, submitted, finished.get());
+            return judged;
+        }
+    }
+
     /**
      * Runs the rules before the classifier on each message, oldest first, and sends to the classifier pool what they
      * leave open. The rules run here, on one thread, because the duplicate stage depends on the messages before.
      */
-    private List<Future<Judged>> submit(OpenFolder folder, List<FetchedMessage> messages) throws IOException {
+    private Submitted submit(OpenFolder folder, List<FetchedMessage> messages) throws IOException {
+        long submitted = System.nanoTime();
+        AtomicLong finished = new AtomicLong(submitted);
+        int classified = 0;
         List<FetchedMessage> ordered = new ArrayList<>(messages);
         ordered.sort(Comparator.comparingLong(FetchedMessage::uid));
         List<Future<Judged>> futures = new ArrayList<>(ordered.size());
         for (FetchedMessage m : ordered) {
             session.listener().message(folder.name(), m.uid(), m.raw());
             Judged j = rules == null ? new Judged(m, null, null, null, null, null, null) : beforeClassifier(m);
-            if (j.pre() != null && !j.pre().needsClassifier()) futures.add(CompletableFuture.completedFuture(j));
-            else futures.add(session.pool().submit(() -> score(folder.name(), j)));
+            if (j.pre() != null && !j.pre().needsClassifier()) {
+                futures.add(CompletableFuture.completedFuture(j));
+                continue;
+            }
+            classified++;
+            futures.add(session.pool().submit(() -> {
+                try {
+                    return score(folder.name(), j);
+                } finally {
+                    finished.accumulateAndGet(System.nanoTime(), Math::max);
+                }
+            }));
         }
-        return futures;
+        return new Submitted(futures, submitted, classified, finished);
     }
 
     private Judged beforeClassifier(FetchedMessage m) throws IOException {
@@ -164,6 +208,15 @@ public final class ScanFlow {
      * {@link Judged#failure()} when the classifier failed on it.
      */
     private Judged score(String folder, Judged j) throws IOException {
+        long started = System.nanoTime();
+        try {
+            return scoreOnce(folder, j);
+        } finally {
+            session.listener().spent("classifier", System.nanoTime() - started);
+        }
+    }
+
+    private Judged scoreOnce(String folder, Judged j) throws IOException {
         FetchedMessage m = j.message();
         Judged scored;
         try {

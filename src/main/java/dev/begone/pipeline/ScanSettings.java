@@ -20,7 +20,7 @@ import java.util.Set;
  * @param plainExpunge  a server without UIDPLUS may get a plain EXPUNGE, which also removes every other message
  *                      marked \Deleted in the folder; false: such messages are left marked, with a warning
  * @param dryRun        score everything, change nothing, record nothing
- * @param batchSize     messages per FETCH
+ * @param batchSize     messages of the first FETCH, and the fewest of any later one (those follow the classifier's pace)
  * @param filing        the delivery rules (routing, senders, duplicates, levels), with the senders the state's
  *                      allow-list holds; {@link Filing#NONE}: a verdict of spam files the message, as isbg does, and
  *                      nothing else moves

@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
@@ -150,6 +151,8 @@ public final class StateStore implements AutoCloseable {
     private final Connection connection;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Time spent in transactions (commits and their fsyncs included), for the time split of a run. */
+    private final LongAdder busyNanos = new LongAdder();
     private boolean closed;
 
     private StateStore(Path file, Connection connection, Clock clock) {
@@ -231,6 +234,11 @@ public final class StateStore implements AutoCloseable {
         } catch (SQLException second) {
             first.addSuppressed(second);
         }
+    }
+
+    /** Time spent reading and writing the state so far, commits and their fsyncs included. */
+    public long busyNanos() {
+        return busyNanos.sum();
     }
 
     public Path file() {
@@ -1145,6 +1153,7 @@ public final class StateStore implements AutoCloseable {
      */
     private <T> T inTransaction(String what, Work<T> work) throws StateException {
         lock.lock();
+        long started = System.nanoTime();
         try {
             if (closed) throw new IllegalStateException("state store " + file + " is closed");
             try (Statement st = connection.createStatement()) {
@@ -1166,6 +1175,7 @@ public final class StateStore implements AutoCloseable {
         } catch (SQLException e) {
             throw new StateException("state file " + file + ": cannot " + what + ": " + e.getMessage(), e);
         } finally {
+            busyNanos.add(System.nanoTime() - started);
             lock.unlock();
         }
     }
