@@ -75,7 +75,7 @@ final class ConfiguredAccount implements AutoCloseable {
         StateStore state = null;
         Classifier classifier = null;
         try {
-            state = StateStore.open(paths.db());
+            state = StateStore.openAccount(paths, stateKey(a.name()));
             classifier = wrap.apply(AccountWiring.classifier(a.classifier(), paths.modelFile(stateKey(a.name()), "builtin")));
             return new ConfiguredAccount(a, imap, lock, state, classifier, Executors.newFixedThreadPool(a.classifier().jobs()));
         } catch (IOException | RuntimeException e) {
