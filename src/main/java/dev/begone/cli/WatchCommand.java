@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,13 +96,17 @@ final class WatchCommand implements Callable<Integer> {
 
         // Everything that can be wrong with the configuration fails here, before anything runs.
         List<ConfiguredAccount> accounts = new ArrayList<>();
+        // A built-in model takes 16 MB in memory: a thousand accounts cannot all hold theirs. Cycles wait for a turn
+        // only when this many accounts score or learn at the same moment; the work is mostly CPU then.
+        Semaphore openClassifiers = new Semaphore(2 * Runtime.getRuntime().availableProcessors(), true);
         try {
             List<AccountWatcher> watchers = new ArrayList<>();
             SecureRandom seeds = new SecureRandom();
             for (AccountConfig a : chosen) {
                 PipelineListener told = PipelineListener.all(List.of(log.pipelineListener(a.name()),
                         metrics.pipelineListener(a.name()), new Steps()));
-                ConfiguredAccount account = ConfiguredAccount.open(a, env, classifier -> metrics.timed(a.name(), classifier));
+                ConfiguredAccount account = ConfiguredAccount.openSharing(a, env, classifier -> metrics.timed(a.name(), classifier),
+                        openClassifiers);
                 accounts.add(account);
                 account.lockWarning().ifPresent(told::warning);
                 WatchedAccount watched = new WatchedAccount(a.name(), account.scannedFolders(), Duration.ofMinutes(periodicMinutes),

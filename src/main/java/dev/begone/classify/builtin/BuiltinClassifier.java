@@ -83,16 +83,7 @@ public final class BuiltinClassifier implements Classifier {
         this.options = options;
         this.modelFile = modelFile;
         this.features = new Features(contents.hashBits(), contents.windowBytes(), contents.textBytes());
-        float[] weights = contents.weights();
-        float[] gradients = contents.gradients();
-        int[] counts = contents.counts();
-        this.cells = new int[4 * weights.length];
-        for (int i = 0; i < weights.length; i++) {
-            cells[4 * i] = Float.floatToRawIntBits(weights[i]);
-            cells[4 * i + 1] = Float.floatToRawIntBits(gradients[i]);
-            cells[4 * i + 2] = counts[2 * i];
-            cells[4 * i + 3] = counts[2 * i + 1];
-        }
+        this.cells = contents.cells();
         this.bias = features.biasIndex();
         this.spamLearned = contents.spamLearned();
         this.hamLearned = contents.hamLearned();
@@ -119,18 +110,8 @@ public final class BuiltinClassifier implements Classifier {
     public void save() throws ClassifierException {
         if (modelFile == null) throw new IllegalStateException("this model is in memory only; it has no file");
         synchronized (lock) {
-            int n = cells.length / 4;
-            float[] weights = new float[n];
-            float[] gradients = new float[n];
-            int[] counts = new int[2 * n];
-            for (int i = 0; i < n; i++) {
-                weights[i] = Float.intBitsToFloat(cells[4 * i]);
-                gradients[i] = Float.intBitsToFloat(cells[4 * i + 1]);
-                counts[2 * i] = cells[4 * i + 2];
-                counts[2 * i + 1] = cells[4 * i + 3];
-            }
             ModelFile.write(modelFile, new ModelFile.Contents(features.hashBits(), features.windowBytes(),
-                    features.textBytes(), spamLearned, hamLearned, weights, gradients, counts));
+                    features.textBytes(), spamLearned, hamLearned, cells));
         }
     }
 

@@ -28,11 +28,13 @@ final class ModelFile {
     private static final int VERSION = 2;
     private static final int VERSION_WITHOUT_COUNTS = 1;
 
-    record Contents(int hashBits, int windowBytes, int textBytes, long spamLearned, long hamLearned,
-            float[] weights, float[] gradients, int[] counts) {
+    /**
+     * @param cells per feature i, from {@code 4i}: the weight and the AdaGrad sum (float bits), then the spam and the
+     *              ham count, as {@link BuiltinClassifier} keeps them
+     */
+    record Contents(int hashBits, int windowBytes, int textBytes, long spamLearned, long hamLearned, int[] cells) {
         static Contents fresh(BuiltinOptions o) {
-            return new Contents(o.hashBits(), o.windowBytes(), o.textBytes(), 0, 0,
-                    new float[1 << o.hashBits()], new float[1 << o.hashBits()], new int[2 << o.hashBits()]);
+            return new Contents(o.hashBits(), o.windowBytes(), o.textBytes(), 0, 0, new int[4 << o.hashBits()]);
         }
     }
 
@@ -71,36 +73,58 @@ final class ModelFile {
             throw new IOException("implausible header values");
         }
         int headerLength = bytes.length - available(in);
-        byte[] raw = new byte[(version == VERSION ? 12 : 4) << hashBits];
+        // Inflated a chunk at a time straight into the cells: a model is loaded for each cycle of a watched account, and
+        // the whole payload and three arrays beside the cells would treble what a load allocates.
+        int n = 1 << hashBits;
+        int[] cells = new int[4 * n];
+        java.util.zip.CRC32C payload = new java.util.zip.CRC32C();
+        byte[] chunk = new byte[1 << 16];
+        ByteBuffer buf = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
         Inflater inflater = new Inflater();
         try {
             inflater.setInput(bytes, headerLength, bytes.length - headerLength);
-            int n = 0;
-            while (n < raw.length && !inflater.finished()) {
-                int got = inflater.inflate(raw, n, raw.length - n);
-                if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) break;
-                n += got;
+            for (int field = 0; field < 2; field++) {
+                for (int from = 0; from < n; from += chunk.length / 2) {
+                    inflateFully(inflater, chunk, payload);
+                    for (int k = 0; k < chunk.length / 2; k++) {
+                        cells[4 * (from + k) + field] = Float.floatToRawIntBits(Float.float16ToFloat(buf.getShort(2 * k)));
+                    }
+                }
             }
-            if (n != raw.length || !inflater.finished() || inflater.getRemaining() != 0) {
-                throw new IOException("weights truncated or followed by garbage");
+            if (version == VERSION) {
+                for (int from = 0; from < n; from += chunk.length / 8) {
+                    inflateFully(inflater, chunk, payload);
+                    for (int k = 0; k < chunk.length / 8; k++) {
+                        int spamCount = buf.getInt(8 * k);
+                        int hamCount = buf.getInt(8 * k + 4);
+                        if (spamCount < 0 || hamCount < 0) throw new IOException("negative count");
+                        cells[4 * (from + k) + 2] = spamCount;
+                        cells[4 * (from + k) + 3] = hamCount;
+                    }
+                }
+            }
+            if (!inflater.finished() && (inflater.inflate(new byte[1]) != 0 || !inflater.finished()) || inflater.getRemaining() != 0) {
+                throw new IOException("weights followed by garbage");
             }
         } finally {
             inflater.end();
         }
-        if (crc != null && crc != crc(raw)) throw new IOException("checksum mismatch");
-        float[] weights = new float[1 << hashBits];
-        float[] gradients = new float[1 << hashBits];
-        ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < weights.length; i++) weights[i] = Float.float16ToFloat(buf.getShort());
-        for (int i = 0; i < gradients.length; i++) gradients[i] = Float.float16ToFloat(buf.getShort());
-        int[] counts = new int[2 << hashBits];
-        if (version == VERSION) {
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] = buf.getInt();
-                if (counts[i] < 0) throw new IOException("negative count");
+        if (crc != null && crc != (int) payload.getValue()) throw new IOException("checksum mismatch");
+        return new Contents(hashBits, windowBytes, textBytes, spam, ham, cells);
+    }
+
+    /** Fills {@code chunk} from the inflater, or fails: the payload ended early. */
+    private static void inflateFully(Inflater inflater, byte[] chunk, java.util.zip.CRC32C payload)
+            throws IOException, DataFormatException {
+        int got = 0;
+        while (got < chunk.length) {
+            int more = inflater.inflate(chunk, got, chunk.length - got);
+            if (more == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                throw new IOException("weights truncated");
             }
+            got += more;
         }
-        return new Contents(hashBits, windowBytes, textBytes, spam, ham, weights, gradients, counts);
+        payload.update(chunk);
     }
 
     private static int available(InputStream in) throws IOException {
@@ -114,10 +138,12 @@ final class ModelFile {
     }
 
     static void write(Path file, Contents c) throws ClassifierException {
-        ByteBuffer raw = ByteBuffer.allocate(c.weights().length * 12).order(ByteOrder.LITTLE_ENDIAN);
-        for (float w : c.weights()) raw.putShort(Float.floatToFloat16(w));
-        for (float g : c.gradients()) raw.putShort(Float.floatToFloat16(g));
-        for (int n : c.counts()) raw.putInt(n);
+        int[] cells = c.cells();
+        ByteBuffer raw = ByteBuffer.allocate(cells.length * 3).order(ByteOrder.LITTLE_ENDIAN);
+        for (int field = 0; field < 2; field++) {
+            for (int i = field; i < cells.length; i += 4) raw.putShort(Float.floatToFloat16(Float.intBitsToFloat(cells[i])));
+        }
+        for (int i = 0; i < cells.length; i += 4) raw.putInt(cells[i + 2]).putInt(cells[i + 3]);
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
         try (DataOutputStream data = new DataOutputStream(out)) {
             data.write(MAGIC);
