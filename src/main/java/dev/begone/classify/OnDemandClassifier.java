@@ -1,14 +1,13 @@
 package dev.begone.classify;
 
 import java.util.Objects;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A classifier opened on first use and closed with this one, holding one of a few shared permits while it is open.
- * A process watching many accounts then keeps only a few of their models in memory (the built-in one is 16 MB there),
- * and an account waiting for mail keeps none. A cycle with nothing to score or learn never opens it. Failing to open it
- * is a plain {@link ClassifierException}: the classifier is broken, not the message, and the run stops.
+ * An account's classifier taken from {@link OpenClassifiers} on first use and given back when this one is closed: a
+ * process watching many accounts keeps only a few of their models in memory, and a cycle with nothing to score or
+ * learn needs none. Failing to open it is a plain {@link ClassifierException}: the classifier is broken, not the
+ * message, and the run stops.
  */
 public final class OnDemandClassifier implements Classifier {
     /** Opens the classifier, e.g. loads a model from its file. */
@@ -18,8 +17,9 @@ public final class OnDemandClassifier implements Classifier {
     }
 
     private final String name;
+    private final String account;
     private final Opener opener;
-    private final Semaphore permits;
+    private final OpenClassifiers room;
     private final ReentrantLock lock = new ReentrantLock();
     // Guarded by lock:
     private Classifier open;
@@ -27,12 +27,13 @@ public final class OnDemandClassifier implements Classifier {
 
     /**
      * @param name    the name of what {@code opener} opens, known before opening: the state records lessons under it
-     * @param permits shared by the classifiers that may not all be open at once; one is held while this one is open
+     * @param account whose classifier {@code opener} opens
      */
-    public OnDemandClassifier(String name, Opener opener, Semaphore permits) {
+    public OnDemandClassifier(String name, String account, Opener opener, OpenClassifiers room) {
         this.name = Objects.requireNonNull(name, "name");
+        this.account = Objects.requireNonNull(account, "account");
         this.opener = Objects.requireNonNull(opener, "opener");
-        this.permits = Objects.requireNonNull(permits, "permits");
+        this.room = Objects.requireNonNull(room, "room");
     }
 
     @Override
@@ -77,12 +78,9 @@ public final class OnDemandClassifier implements Classifier {
         try {
             closed = true;
             if (open == null) return;
-            try {
-                open.close();
-            } finally {
-                open = null;
-                permits.release();
-            }
+            Classifier c = open;
+            open = null;
+            room.release(account, c);
         } finally {
             lock.unlock();
         }
@@ -93,24 +91,13 @@ public final class OnDemandClassifier implements Classifier {
         try {
             if (closed) throw new IllegalStateException("classifier " + name + " is closed");
             if (open != null) return open;
-            try {
-                permits.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ClassifierException("interrupted while waiting for room to open classifier " + name, e);
+            Classifier c = room.acquire(account, opener);
+            if (!c.name().equals(name)) {
+                room.release(account, c);
+                throw new IllegalStateException("opened classifier " + c.name() + " where " + name + " was expected");
             }
-            try {
-                Classifier c = opener.open();
-                if (!c.name().equals(name)) {
-                    c.close();
-                    throw new IllegalStateException("opened classifier " + c.name() + " where " + name + " was expected");
-                }
-                open = c;
-                return c;
-            } catch (ClassifierException | RuntimeException e) {
-                permits.release();
-                throw e;
-            }
+            open = c;
+            return c;
         } finally {
             lock.unlock();
         }

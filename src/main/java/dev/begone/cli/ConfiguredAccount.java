@@ -3,6 +3,7 @@ package dev.begone.cli;
 import dev.begone.classify.Classifier;
 import dev.begone.classify.ClassifierException;
 import dev.begone.classify.OnDemandClassifier;
+import dev.begone.classify.OpenClassifiers;
 import dev.begone.config.AccountConfig;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.MailStore;
@@ -28,7 +29,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -57,11 +57,11 @@ final class ConfiguredAccount implements AutoCloseable {
     /** The classifier held while the account is open; null when each session opens its own on demand. */
     private final Classifier classifier;
     private final OnDemandClassifier.Opener opener;
-    private final Semaphore openClassifiers;
+    private final OpenClassifiers openClassifiers;
     private final ExecutorService pool;
 
     private ConfiguredAccount(AccountConfig account, ImapSettings imap, AccountLock lock, StateStore state,
-            Classifier classifier, OnDemandClassifier.Opener opener, Semaphore openClassifiers, ExecutorService pool) {
+            Classifier classifier, OnDemandClassifier.Opener opener, OpenClassifiers openClassifiers, ExecutorService pool) {
         this.account = account;
         this.imap = imap;
         this.lock = lock;
@@ -82,17 +82,17 @@ final class ConfiguredAccount implements AutoCloseable {
     }
 
     /**
-     * As {@link #open(AccountConfig, Map, UnaryOperator)}, but the classifier is opened in each session that uses it and
-     * closed at its end, holding one of {@code openClassifiers} meanwhile: for a process that holds many accounts open
-     * for long, so that it keeps few models in memory at once.
+     * As {@link #open(AccountConfig, Map, UnaryOperator)}, but the classifier is taken from {@code openClassifiers} when
+     * a session first uses it and given back at its end: for a process that holds many accounts open for long, so that
+     * it keeps few models in memory at once.
      */
     static ConfiguredAccount openSharing(AccountConfig a, Map<String, String> env, UnaryOperator<Classifier> wrap,
-            Semaphore openClassifiers) throws IOException, ClassifierException {
+            OpenClassifiers openClassifiers) throws IOException, ClassifierException {
         return open(a, env, wrap, Objects.requireNonNull(openClassifiers, "openClassifiers"));
     }
 
     private static ConfiguredAccount open(AccountConfig a, Map<String, String> env, UnaryOperator<Classifier> wrap,
-            Semaphore openClassifiers) throws IOException, ClassifierException {
+            OpenClassifiers openClassifiers) throws IOException, ClassifierException {
         TrainingPlan.check(a);
         ImapSettings imap = AccountWiring.imapSettings(a.imap(), AccountWiring.password(a.imap().password(), env, a.name()))
                 .toBuilder().maxLiteralBytes(AccountWiring.maxLiteralBytes(a.limits().maxSize())).build();
@@ -174,7 +174,7 @@ final class ConfiguredAccount implements AutoCloseable {
             if (classifier != null) {
                 return work.run(new Session(store, state, stateKey(account.name()), classifier, pool, listener, stop), folders);
             }
-            try (Classifier onDemand = new OnDemandClassifier(account.classifier().name(), opener, openClassifiers)) {
+            try (Classifier onDemand = new OnDemandClassifier(account.classifier().name(), account.name(), opener, openClassifiers)) {
                 return work.run(new Session(store, state, stateKey(account.name()), onDemand, pool, listener, stop), folders);
             }
         }
