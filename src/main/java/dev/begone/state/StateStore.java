@@ -267,9 +267,12 @@ public final class StateStore implements AutoCloseable {
     public static StateStore openAccountInMemoryCopy(StatePaths paths, String account, String... formerKeys) throws StateException {
         StateStore store = openInMemoryCopy(paths.accountDb(account));
         try {
-            if (Files.isRegularFile(paths.sharedDb())) {
+            List<String> keys = keys(account, formerKeys);
+            // Once moved, what the shared file may still hold of the account is a copy: reading it again would only
+            // cost a copy of the whole shared file per account.
+            if (Files.isRegularFile(paths.sharedDb()) && !store.importedOf(keys).equals(keys)) {
                 try (StateStore from = openInMemoryCopy(paths.sharedDb())) {
-                    store.importFrom(from, keys(account, formerKeys));
+                    store.importFrom(from, keys);
                 }
             }
             return store;

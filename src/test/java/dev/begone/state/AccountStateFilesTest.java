@@ -88,6 +88,9 @@ class AccountStateFilesTest {
             assertEquals("5:6", shared.scanned(BOB, "INBOX", 7).toString(), "Bob's rows wait for Bob");
             assertEquals(3, shared.journal(BOB, Instant.EPOCH).size());
         }
+        try (StateStore reader = StateStore.openAccountInMemoryCopy(paths(), ALICE)) {
+            assertAliceMovedOver(reader);
+        }
         try (StateStore bob = StateStore.openAccount(paths(), BOB)) {
             assertEquals("5:6", bob.scanned(BOB, "INBOX", 7).toString());
             assertEquals(3, bob.journal(BOB, Instant.EPOCH).size());
