@@ -138,6 +138,11 @@ final class AccountWiring {
 
     /** @param builtinModel the built-in model's file, or null for a fresh model in memory */
     static Classifier classifier(ClassifierConfig c, Path builtinModel) throws ClassifierException {
+        return classifierOptions(c).create("builtin", builtinModel);
+    }
+
+    /** The configured classifier as options, checked: what can be wrong before anything is opened fails here. */
+    static ClassifierOptions classifierOptions(ClassifierConfig c) {
         ClassifierOptions o = new ClassifierOptions();
         o.classifier = c.name();
         o.spamd = c.spamd().toString();
@@ -147,6 +152,6 @@ final class AccountWiring {
         o.rspamdThreshold = c.rspamd().threshold().isPresent() ? c.rspamd().threshold().getAsDouble() : null;
         o.jobs = c.jobs();
         o.validate();
-        return o.create("builtin", builtinModel);
+        return o;
     }
 }

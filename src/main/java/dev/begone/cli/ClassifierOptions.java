@@ -3,7 +3,7 @@ package dev.begone.cli;
 import dev.begone.classify.Classifier;
 import dev.begone.classify.ClassifierException;
 import dev.begone.classify.FusionClassifier;
-import dev.begone.classify.OpenedOnUse;
+import dev.begone.classify.OnDemandClassifier;
 import dev.begone.classify.builtin.BuiltinClassifier;
 import dev.begone.classify.builtin.BuiltinOptions;
 import dev.begone.classify.rspamd.RspamdClassifier;
@@ -148,7 +148,7 @@ final class ClassifierOptions {
             Set<String> hiddenEnvironment) {
         String names = names(commandDefault);
         // Opened at first use: a run with nothing new neither reads the model nor starts a child program.
-        return new OpenedOnUse(names, () -> open(names, builtinModel, environment, hiddenEnvironment));
+        return OnDemandClassifier.owned(names, () -> open(names, builtinModel, environment, hiddenEnvironment));
     }
 
     private Classifier open(String names, Path builtinModel, Map<String, String> environment,

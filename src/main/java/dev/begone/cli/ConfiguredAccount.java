@@ -2,6 +2,8 @@ package dev.begone.cli;
 
 import dev.begone.classify.Classifier;
 import dev.begone.classify.ClassifierException;
+import dev.begone.classify.OnDemandClassifier;
+import dev.begone.classify.OpenClassifiers;
 import dev.begone.config.AccountConfig;
 import dev.begone.config.Training;
 import dev.begone.imap.ImapSettings;
@@ -24,9 +26,12 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -43,21 +48,28 @@ final class ConfiguredAccount implements AutoCloseable {
     /** A lock file isbg left without an OS lock counts as held this long, as isbg's default --lockfilegrace. */
     private static final Duration LOCK_GRACE = Duration.ofMinutes(240);
     private static final Duration JOURNAL_RETENTION = Duration.ofDays(30);
+    /** How long a classifier thread outlives its work: a cycle's batches follow each other much faster. */
+    private static final Duration POOL_IDLE = Duration.ofSeconds(10);
 
     private final AccountConfig account;
     private final ImapSettings imap;
     private final AccountLock lock;
     private final StateStore state;
+    /** The classifier held while the account is open; null when each session opens its own on demand. */
     private final Classifier classifier;
+    private final OnDemandClassifier.Opener opener;
+    private final OpenClassifiers openClassifiers;
     private final ExecutorService pool;
 
     private ConfiguredAccount(AccountConfig account, ImapSettings imap, AccountLock lock, StateStore state,
-            Classifier classifier, ExecutorService pool) {
+            Classifier classifier, OnDemandClassifier.Opener opener, OpenClassifiers openClassifiers, ExecutorService pool) {
         this.account = account;
         this.imap = imap;
         this.lock = lock;
         this.state = state;
         this.classifier = classifier;
+        this.opener = opener;
+        this.openClassifiers = openClassifiers;
         this.pool = pool;
     }
 
@@ -67,6 +79,21 @@ final class ConfiguredAccount implements AutoCloseable {
      */
     static ConfiguredAccount open(AccountConfig a, Map<String, String> env, UnaryOperator<Classifier> wrap)
             throws IOException, ClassifierException {
+        return open(a, env, wrap, null);
+    }
+
+    /**
+     * As {@link #open(AccountConfig, Map, UnaryOperator)}, but the classifier is taken from {@code openClassifiers} when
+     * a session first uses it and given back at its end: for a process that holds many accounts open for long, so that
+     * it keeps few models in memory at once.
+     */
+    static ConfiguredAccount openSharing(AccountConfig a, Map<String, String> env, UnaryOperator<Classifier> wrap,
+            OpenClassifiers openClassifiers) throws IOException, ClassifierException {
+        return open(a, env, wrap, Objects.requireNonNull(openClassifiers, "openClassifiers"));
+    }
+
+    private static ConfiguredAccount open(AccountConfig a, Map<String, String> env, UnaryOperator<Classifier> wrap,
+            OpenClassifiers openClassifiers) throws IOException, ClassifierException {
         TrainingPlan.check(a);
         ImapSettings imap = AccountWiring.imapSettings(a.imap(), AccountWiring.password(a.imap().password(), env, a.name()))
                 .toBuilder().maxLiteralBytes(AccountWiring.maxLiteralBytes(a.limits().maxSize())).build();
@@ -75,14 +102,28 @@ final class ConfiguredAccount implements AutoCloseable {
                 a.imap().port())), LOCK_GRACE, false);
         StateStore state = null;
         Classifier classifier = null;
+        OnDemandClassifier.Opener opener =
+                () -> wrap.apply(AccountWiring.classifier(a.classifier(), paths.modelFile(stateKey(a.name()), "builtin")));
         try {
-            state = StateStore.open(paths.db());
-            classifier = wrap.apply(AccountWiring.classifier(a.classifier(), paths.modelFile(stateKey(a.name()), "builtin")));
-            return new ConfiguredAccount(a, imap, lock, state, classifier, Executors.newFixedThreadPool(a.classifier().jobs()));
+            state = StateStore.openAccount(paths, stateKey(a.name()));
+            if (openClassifiers == null) classifier = opener.open();
+            else AccountWiring.classifierOptions(a.classifier());
+            return new ConfiguredAccount(a, imap, lock, state, classifier, opener, openClassifiers,
+                    classifierPool(a.classifier().jobs()));
         } catch (IOException | RuntimeException e) {
             closeAll(e, classifier, state, lock);
             throw e;
         }
+    }
+
+    /**
+     * At most {@code jobs} classifier threads, which end after a while without work: an account that waits for mail
+     * holds none, so a thousand watched accounts do not hold thousands of idle threads.
+     */
+    private static ExecutorService classifierPool(int jobs) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(jobs, jobs, POOL_IDLE.toSeconds(), TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     String name() {
@@ -152,7 +193,12 @@ final class ConfiguredAccount implements AutoCloseable {
             if (!folders.problems().isEmpty()) {
                 throw ExitException.badArguments(String.join("; ", folders.problems()) + " (begone isbg --imaplist lists them)");
             }
-            return work.run(new Session(store, state, stateKey(account.name()), classifier, pool, listener, stop), folders);
+            if (classifier != null) {
+                return work.run(new Session(store, state, stateKey(account.name()), classifier, pool, listener, stop), folders);
+            }
+            try (Classifier onDemand = OnDemandClassifier.sharing(account.classifier().name(), account.name(), opener, openClassifiers)) {
+                return work.run(new Session(store, state, stateKey(account.name()), onDemand, pool, listener, stop), folders);
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import dev.begone.pipeline.Session;
 import dev.begone.rules.DeleteThresholdTooLowException;
 import dev.begone.rules.SpamPolicy;
 import dev.begone.state.AccountLock;
+import dev.begone.state.StateException;
 import dev.begone.state.StatePaths;
 import dev.begone.state.StateStore;
 import java.io.IOException;
@@ -288,12 +289,11 @@ final class IsbgCommand implements Callable<Integer> {
         if (learnHamBox != null) requireFolder(store, learnHamBox, "--learnhambox");
         if (moveHamTo != null) requireFolder(store, moveHamTo, "--movehamto");
         Verbose listener = Verbose.isbg(err, verbose, verboseMails);
-        Path db = trackFile != null ? trackFile : StatePaths.defaults(env).db();
         ExecutorService pool = Executors.newFixedThreadPool(classifierOptions.jobs());
         StatePaths paths = StatePaths.defaults(env);
         if (!dryRun && !spelledAccount.equals(account)) adoptSpelledModel(paths, spelledAccount, account);
         Set<String> hiddenEnvironment = passwordEnv == null ? Set.of() : Set.of(passwordEnv);
-        try (StateStore state = dryRun ? StateStore.openInMemoryCopy(db) : StateStore.open(db);
+        try (StateStore state = openState(paths, account, spelledAccount);
                 Classifier classifier = timed("classifier open", () -> classifierOptions.create("spamassassin",
                         paths.modelFile(account, "builtin"), env, hiddenEnvironment))) {
             // What an earlier begone kept under the host as spelled (IMAP.Example.org) moves to the lower-cased key.
@@ -368,6 +368,16 @@ final class IsbgCommand implements Callable<Integer> {
                 .partialRun(partialRun)
                 .dryRun(dryRun)
                 .build();
+    }
+
+    /**
+     * The mailbox's own state file, with what the shared file of earlier versions kept under either spelling moved over;
+     * or the file --trackfile names, as it is. A dry run reads an in-memory copy.
+     */
+    private StateStore openState(StatePaths paths, String account, String spelledAccount) throws StateException {
+        if (trackFile != null) return dryRun ? StateStore.openInMemoryCopy(trackFile) : StateStore.open(trackFile);
+        return dryRun ? StateStore.openAccountInMemoryCopy(paths, account, spelledAccount)
+                : StateStore.openAccount(paths, account, spelledAccount);
     }
 
     private static void adoptSpelledModel(StatePaths paths, String spelled, String account) throws IOException {

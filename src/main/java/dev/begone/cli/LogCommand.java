@@ -86,14 +86,14 @@ final class LogCommand implements Callable<Integer> {
         List<String> accounts = selection.chosen(c).stream().map(AccountConfig::name).toList();
         StatePaths paths = StatePaths.defaults(env);
         List<Line> lines = new ArrayList<>();
-        if (Files.exists(paths.db())) {
-            Instant from = Instant.now().minus(since);
-            // A copy in memory: reading never writes the state file nor waits on a run that holds it.
-            try (StateStore state = StateStore.openInMemoryCopy(paths.db())) {
-                for (String account : accounts) {
-                    for (JournalEntry e : state.journal(ConfiguredAccount.stateKey(account), from)) {
-                        for (JournalEntry.Message m : e.messages()) lines.add(line(account, e, m));
-                    }
+        Instant from = Instant.now().minus(since);
+        for (String account : accounts) {
+            String key = ConfiguredAccount.stateKey(account);
+            if (!Files.exists(paths.accountDb(key)) && !Files.exists(paths.sharedDb())) continue;
+            // A copy in memory: reading never writes a state file nor waits on a run that holds it.
+            try (StateStore state = StateStore.openAccountInMemoryCopy(paths, key)) {
+                for (JournalEntry e : state.journal(key, from)) {
+                    for (JournalEntry.Message m : e.messages()) lines.add(line(account, e, m));
                 }
             }
         }

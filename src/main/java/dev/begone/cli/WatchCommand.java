@@ -1,5 +1,6 @@
 package dev.begone.cli;
 
+import dev.begone.classify.OpenClassifiers;
 import dev.begone.config.AccountConfig;
 import dev.begone.config.ConfigException;
 import dev.begone.config.Configuration;
@@ -51,6 +52,8 @@ import picocli.CommandLine.Spec;
 final class WatchCommand implements Callable<Integer> {
     /** Time to finish the batch in hand once asked to stop: within the 10 s service managers allow by default. */
     static final Duration GRACE = Duration.ofSeconds(8);
+    /** Classifiers kept open at least, whatever the cores: eight built-in models take 128 MB. */
+    private static final int OPEN_CLASSIFIERS = 8;
 
     private final Map<String, String> env;
     private final StopRequests stopRequests;
@@ -98,13 +101,17 @@ final class WatchCommand implements Callable<Integer> {
 
         // Everything that can be wrong with the configuration fails here, before anything runs.
         List<ConfiguredAccount> accounts = new ArrayList<>();
+        // A built-in model takes 16 MB in memory: a thousand accounts cannot all hold theirs. This many stay open (all of
+        // them, with fewer accounts); a cycle waits for room only while as many others score or learn, mostly CPU work.
+        OpenClassifiers openClassifiers = new OpenClassifiers(Math.max(OPEN_CLASSIFIERS, 2 * Runtime.getRuntime().availableProcessors()));
         try {
             List<AccountWatcher> watchers = new ArrayList<>();
             SecureRandom seeds = new SecureRandom();
             for (AccountConfig a : chosen) {
                 PipelineListener told = PipelineListener.all(List.of(log.pipelineListener(a.name()),
                         metrics.pipelineListener(a.name()), new Steps()));
-                ConfiguredAccount account = ConfiguredAccount.open(a, env, classifier -> metrics.timed(a.name(), classifier));
+                ConfiguredAccount account = ConfiguredAccount.openSharing(a, env, classifier -> metrics.timed(a.name(), classifier),
+                        openClassifiers);
                 accounts.add(account);
                 account.lockWarning().ifPresent(told::warning);
                 List<String> training = new ArrayList<>(account.trainingFolders());
@@ -133,7 +140,11 @@ final class WatchCommand implements Callable<Integer> {
             }
             return ExitCode.OK.code();
         } finally {
-            closeAll(accounts);
+            try {
+                closeAll(accounts);
+            } finally {
+                openClassifiers.close();
+            }
         }
     }
 

@@ -17,6 +17,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.Properties;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
@@ -32,7 +34,21 @@ import javax.net.ssl.X509TrustManager;
  * messages that tell the user which option to reach for.
  */
 final class ImapTls {
+    /**
+     * One timer thread for every connection's write deadline: without it Angus starts a timer thread per connection, a
+     * thousand of them for a process that watches a thousand accounts. Angus leaves a timer it was given running.
+     */
+    private static final ScheduledExecutorService WRITE_DEADLINES = writeDeadlines();
+
     private ImapTls() {}
+
+    private static ScheduledExecutorService writeDeadlines() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("imap-write-deadlines").factory());
+        // Each write schedules its deadline and cancels it when done: cancelled deadlines must not pile up for 30 s.
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
 
     static String protocol(ImapSettings s) {
         return s.tls() == TlsMode.IMPLICIT ? "imaps" : "imap";
@@ -46,6 +62,7 @@ final class ImapTls {
         props.setProperty(p + ".timeout", Long.toString(s.timeout().toMillis()));
         // A blocking write ignores the read timeout: Angus closes the socket from a timer when a write takes longer.
         props.setProperty(p + ".writetimeout", Long.toString(s.timeout().toMillis()));
+        props.put(p + ".executor.writetimeout", WRITE_DEADLINES);
         props.put(p + ".socketFactory", GuardedSockets.plainFactory(s.maxLiteralBytes(), ImapSettings.MAX_LINE_BYTES));
         // Login data stays out of the trace even when a trace is wanted.
         props.setProperty("mail.debug.auth", "false");

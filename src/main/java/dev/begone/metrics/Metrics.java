@@ -134,6 +134,11 @@ public final class Metrics implements WatchListener {
             }
 
             @Override
+            public LearnResult relearn(byte[] message, Label label) throws ClassifierException {
+                return classifier.relearn(message, label);
+            }
+
+            @Override
             public void sync(Map<String, Label> lessons) throws ClassifierException {
                 classifier.sync(lessons);
             }

@@ -32,8 +32,17 @@ public record StatePaths(Path stateDir) {
         return new StatePaths(Path.of(home, ".local", "state", "begone"));
     }
 
-    public Path db() {
+    /**
+     * The one file earlier begone versions kept every account's state in. Nothing writes to it any more but the move of
+     * an account's rows out of it (see {@link StateStore#openAccount}).
+     */
+    public Path sharedDb() {
         return stateDir.resolve("state.db");
+    }
+
+    /** The account's own state file: accounts in one process never wait on each other's write lock or fsync. */
+    public Path accountDb(String account) {
+        return stateDir.resolve("accounts").resolve(accountId(account) + ".db");
     }
 
     public Path lockFile(String account) {

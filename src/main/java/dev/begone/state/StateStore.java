@@ -143,7 +143,17 @@ public final class StateStore implements AutoCloseable {
             "ALTER TABLE journal_message ADD COLUMN sender TEXT",
             "ALTER TABLE journal_message ADD COLUMN subject TEXT",
             "ALTER TABLE journal_message ADD COLUMN reason TEXT",
-            "ALTER TABLE journal_message ADD COLUMN restored INTEGER"));
+            "ALTER TABLE journal_message ADD COLUMN restored INTEGER"),
+        // Schema 6: each account has a file of its own; an account's file records when the account's rows were moved
+        // over from the shared file of earlier versions, so that a move cut short by a crash is finished, never redone.
+        List.of(
+            """
+            CREATE TABLE imported (
+              account TEXT NOT NULL PRIMARY KEY, imported INTEGER NOT NULL) WITHOUT ROWID"""));
+
+    /** The tables whose rows belong to one account by their account column (journal_message by its entry). */
+    private static final List<String> ACCOUNT_TABLES =
+            List.of("scanned", "learned", "journal_entry", "message_failure", "allowed_sender", "spam_watch", "duplicate_key");
 
     static final int SCHEMA_VERSION = MIGRATIONS.size();
 
@@ -226,6 +236,150 @@ public final class StateStore implements AutoCloseable {
             throw e;
         }
         return new StateStore(path, connection, Clock.systemUTC());
+    }
+
+    /**
+     * Opens {@code account}'s own state file ({@link StatePaths#accountDb}), so that accounts in one process never wait
+     * on each other. Rows that earlier versions kept for {@code account} or {@code formerKeys} in the shared file
+     * ({@link StatePaths#sharedDb}) are first moved over: copied and recorded as imported in one transaction of the account's
+     * file, then deleted from the shared file. A crash between the two leaves rows in the shared file that the next open
+     * deletes, since the account's file already holds them; nothing is lost or copied twice. Callers hold the account's
+     * lock, so no other begone writes these rows meanwhile.
+     */
+    public static StateStore openAccount(StatePaths paths, String account, String... formerKeys) throws StateException {
+        StateStore store = open(paths.accountDb(account));
+        try {
+            Path shared = paths.sharedDb();
+            if (!Files.isRegularFile(shared)) return store;
+            List<String> keys = keys(account, formerKeys);
+            try (StateStore from = open(shared)) {
+                store.importFrom(from, keys);
+                from.forget(store.importedOf(keys));
+            }
+            return store;
+        } catch (StateException | RuntimeException e) {
+            closeAfterFailure(store, e);
+            throw e;
+        }
+    }
+
+    /**
+     * An in-memory copy of what {@link #openAccount} would open, for a dry run or a reader: the account's file with what
+     * the shared file still holds for it. Neither file is created nor changed.
+     */
+    public static StateStore openAccountInMemoryCopy(StatePaths paths, String account, String... formerKeys) throws StateException {
+        StateStore store = openInMemoryCopy(paths.accountDb(account));
+        try {
+            List<String> keys = keys(account, formerKeys);
+            // Once moved, what the shared file may still hold of the account is a copy: reading it again would only
+            // cost a copy of the whole shared file per account.
+            if (Files.isRegularFile(paths.sharedDb()) && !store.importedOf(keys).equals(keys)) {
+                try (StateStore from = openInMemoryCopy(paths.sharedDb())) {
+                    store.importFrom(from, keys);
+                }
+            }
+            return store;
+        } catch (StateException | RuntimeException e) {
+            closeAfterFailure(store, e);
+            throw e;
+        }
+    }
+
+    private static List<String> keys(String account, String... formerKeys) {
+        List<String> keys = new ArrayList<>(List.of(account));
+        for (String k : formerKeys) if (!keys.contains(k)) keys.add(k);
+        for (String k : keys) JournalEntry.requireText(k, "account");
+        return keys;
+    }
+
+    /** Copies the rows {@code from} holds for each of {@code keys} not imported yet, and records them as imported. */
+    private void importFrom(StateStore from, List<String> keys) throws StateException {
+        inTransaction("import the account's rows from " + from.file, () -> {
+            for (String key : keys) {
+                if (importedNow(key)) continue;
+                from.inTransaction("read the rows of an account", () -> {
+                    for (String table : ACCOUNT_TABLES) {
+                        copyRows(from.connection, "SELECT * FROM " + table + " WHERE account = ?", table, key);
+                    }
+                    copyRows(from.connection, "SELECT m.* FROM journal_message m JOIN journal_entry e ON e.id = m.entry "
+                            + "WHERE e.account = ?", "journal_message", key);
+                    return null;
+                });
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO imported (account, imported) VALUES (?, ?)")) {
+                    insert.setString(1, key);
+                    insert.setLong(2, clock.millis());
+                    insert.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Inserts every row {@code select} (its one parameter {@code key}) reads through {@code source} into {@code table}. */
+    private void copyRows(Connection source, String select, String table, String key) throws SQLException {
+        try (PreparedStatement read = source.prepareStatement(select)) {
+            read.setString(1, key);
+            try (ResultSet rows = read.executeQuery()) {
+                int columns = rows.getMetaData().getColumnCount();
+                List<String> names = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) names.add(rows.getMetaData().getColumnName(i));
+                // Same ids as in the shared file: journal_message rows name their entry by id.
+                String insert = "INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
+                        + String.join(", ", Collections.nCopies(columns, "?")) + ")";
+                try (PreparedStatement write = connection.prepareStatement(insert)) {
+                    while (rows.next()) {
+                        for (int i = 1; i <= columns; i++) write.setObject(i, rows.getObject(i));
+                        write.executeUpdate();
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean importedNow(String key) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM imported WHERE account = ?")) {
+            select.setString(1, key);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    private List<String> importedOf(List<String> keys) throws StateException {
+        return inTransaction("read which accounts were imported", () -> {
+            List<String> out = new ArrayList<>();
+            for (String key : keys) if (importedNow(key)) out.add(key);
+            return out;
+        });
+    }
+
+    /** Deletes every row of {@code keys}, in one transaction. */
+    private void forget(List<String> keys) throws StateException {
+        if (keys.isEmpty()) return;
+        inTransaction("delete the rows moved to the account's own file", () -> {
+            for (String key : keys) {
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM journal_message WHERE entry IN (SELECT id FROM journal_entry WHERE account = ?)")) {
+                    delete.setString(1, key);
+                    delete.executeUpdate();
+                }
+                for (String table : ACCOUNT_TABLES) {
+                    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE account = ?")) {
+                        delete.setString(1, key);
+                        delete.executeUpdate();
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    private static void closeAfterFailure(StateStore store, Exception first) {
+        try {
+            store.close();
+        } catch (StateException second) {
+            first.addSuppressed(second);
+        }
     }
 
     private static void closeAfterFailure(Connection connection, Exception first) {
@@ -618,8 +772,7 @@ public final class StateStore implements AutoCloseable {
         if (from.equals(to)) return false;
         return inTransaction("rename account " + from, () -> {
             int moved = 0;
-            for (String table : List.of("scanned", "learned", "journal_entry", "message_failure", "allowed_sender", "spam_watch",
-                    "duplicate_key")) {
+            for (String table : ACCOUNT_TABLES) {
                 try (PreparedStatement update =
                         connection.prepareStatement("UPDATE OR IGNORE " + table + " SET account = ? WHERE account = ?")) {
                     update.setString(1, to);

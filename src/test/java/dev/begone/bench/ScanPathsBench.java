@@ -313,8 +313,17 @@ public final class ScanPathsBench {
 
     /** The state of earlier runs, but not the model. */
     private static void deleteState(Path dir) throws IOException {
-        Path db = StatePaths.defaults(Map.of("XDG_STATE_HOME", dir.resolve("state").toString())).db();
-        for (String suffix : List.of("", "-wal", "-shm")) Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
+        StatePaths paths = StatePaths.defaults(Map.of("XDG_STATE_HOME", dir.resolve("state").toString()));
+        Path accounts = paths.accountDb("any").getParent();
+        List<Path> dbs = new java.util.ArrayList<>(List.of(paths.sharedDb()));
+        if (Files.isDirectory(accounts)) {
+            try (var files = Files.list(accounts)) {
+                files.filter(f -> f.getFileName().toString().endsWith(".db")).forEach(dbs::add);
+            }
+        }
+        for (Path db : dbs) {
+            for (String suffix : List.of("", "-wal", "-shm")) Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
+        }
     }
 
     private static ChildRun runBegone(Path dir, Dovecot dovecot, String user, List<String> extra) throws IOException, InterruptedException {

@@ -102,8 +102,9 @@ class IsbgPeersOnDovecotTest {
         assertEquals(0, after.exit(), after.toString());
         assertFalse(after.err().contains("uid 1 skipped"), "given up on: not tried again: " + after);
         assertEquals(List.of(TestMail.messageId(big)), Mailbox.messageIds(alice(), "Learn/Spam"));
-        try (StateStore state = StateStore.open(home.resolve("state/begone/state.db"))) {
-            var failures = state.messageFailures("alice@127.0.0.1:" + dovecot.imapsPort());
+        String key = "alice@127.0.0.1:" + dovecot.imapsPort();
+        try (StateStore state = StateStore.open(StatePaths.defaults(cli.env()).accountDb(key))) {
+            var failures = state.messageFailures(key);
             assertEquals(1, failures.size(), failures.toString());
             assertEquals(3, failures.get(0).attempts());
             assertEquals(Mailbox.sha256(big), failures.get(0).fingerprint());

@@ -228,7 +228,7 @@ class TrainingOnDovecotTest {
         assertEquals(Set.of(), ids("spam/whitelist"));
         // The scan scored the message that was in INBOX, not the two the user had put back.
         assertTrue(out.toString().lines().anyMatch(l -> l.matches("alice +0 +ok +1 +0 +0 +\\d+\\.\\ds")), out.toString());
-        try (StateStore state = StateStore.open(StatePaths.defaults(cli().env()).db())) {
+        try (StateStore state = StateStore.open(StatePaths.defaults(cli().env()).accountDb(ConfiguredAccount.stateKey("alice")))) {
             assertEquals(Set.of("alice@example.org", "promo30@deals.example"), state.allowedSenders(ConfiguredAccount.stateKey("alice")));
         }
 

@@ -71,11 +71,22 @@ final class WatchProcess implements AutoCloseable {
 
     /** Starts {@code begone watch args}; {@code jvmOptions} e.g. a system property for the journal step log. */
     static WatchProcess start(Map<String, String> env, List<String> jvmOptions, List<String> args) throws IOException {
+        return launch(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()), env, jvmOptions, args);
+    }
+
+    /** Starts {@code begone watch args} from the jar as it ships, e.g. {@code target/begone.jar}. */
+    static WatchProcess startJar(Path jar, Map<String, String> env, List<String> jvmOptions, List<String> args) throws IOException {
+        return launch(List.of("-jar", jar.toString()), env, jvmOptions, args);
+    }
+
+    private static WatchProcess launch(List<String> program, Map<String, String> env, List<String> jvmOptions, List<String> args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "watch"));
+        command.addAll(program);
+        command.add("watch");
         command.addAll(args);
         Path log = Files.createTempFile("begone-watch", ".log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -115,6 +126,10 @@ final class WatchProcess implements AutoCloseable {
 
     String awaitLine(Predicate<String> match, Duration max) throws InterruptedException {
         return awaitLines(match, 1, max).get(0);
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** SIGTERM, as systemd stops a service. */

@@ -16,7 +16,7 @@ class StatePathsTest {
     void xdgStateHomeWins() {
         StatePaths paths = StatePaths.defaults(Map.of("XDG_STATE_HOME", "/srv/state", "HOME", "/home/alice"));
         assertEquals(Path.of("/srv/state/begone"), paths.stateDir());
-        assertEquals(Path.of("/srv/state/begone/state.db"), paths.db());
+        assertEquals(Path.of("/srv/state/begone/state.db"), paths.sharedDb());
     }
 
     @Test
@@ -41,6 +41,7 @@ class StatePathsTest {
         assertEquals(Path.of("/s/locks/" + id + ".lock"), paths.lockFile(ALICE));
         assertEquals(Path.of("/s/models/" + id + "-builtin.model"), paths.modelFile(ALICE, "builtin"));
         assertEquals(Path.of("/s/passwords/" + id), paths.passwordFile(ALICE));
+        assertEquals(Path.of("/s/accounts/" + id + ".db"), paths.accountDb(ALICE));
         assertNotEquals(paths.lockFile(ALICE), paths.lockFile("alice@imap.example.org:143"));
     }
 

@@ -405,8 +405,8 @@ class StateStoreTest {
             before = store.beginPlan(ALICE, copyFlagExpunge(ALICE, UidSet.parse("10:11")));
         }
         // Back to schema 3 as it was: no allow-list nor spam watch, and a CHECK on purpose that did not know ALLOW_SENDER;
-        // nor schema 5's duplicate keys and journal notes.
-        rawExecInOne("DROP TABLE duplicate_key", "ALTER TABLE journal_message DROP COLUMN sender",
+        // nor schema 5's duplicate keys and journal notes, nor schema 6's record of accounts moved to their own file.
+        rawExecInOne("DROP TABLE imported", "DROP TABLE duplicate_key", "ALTER TABLE journal_message DROP COLUMN sender",
                 "ALTER TABLE journal_message DROP COLUMN subject", "ALTER TABLE journal_message DROP COLUMN reason",
                 "ALTER TABLE journal_message DROP COLUMN restored",
                 "DROP TABLE allowed_sender", "DROP TABLE spam_watch", "PRAGMA writable_schema = ON",

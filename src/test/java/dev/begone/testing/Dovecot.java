@@ -28,6 +28,8 @@ import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
  */
 public final class Dovecot extends ServerProcess {
     public static final Map<String, String> PASSWORDS = Map.of("alice", "alicepw", "bob", "bobpw");
+    /** The password of every bulk user (see {@link Options#bulkUsers}). */
+    public static final String BULK_PASSWORD = "bulkpw";
 
     /** Dovecot 2.3's post-login capabilities; {@code imap_capability = +X} could only add, so a test that takes one away writes the list. */
     private static final String CAPABILITIES = "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT"
@@ -42,29 +44,35 @@ public final class Dovecot extends ServerProcess {
      * @param certSubjectAltName the certificate's SAN, e.g. {@code DNS:other.example} for host name tests
      * @param quotaMegabytes each user's storage quota
      * @param offerIdle false: IDLE is left out of the capabilities, so clients must poll
+     * @param bulkUsers this many users more, {@link #bulkUser}(0) and on, all with {@link #BULK_PASSWORD}, and the
+     *                  process and connection limits raised so that each can hold a few connections at once
      */
     public record Options(boolean starttls, boolean offerMove, String certSubjectAltName, int quotaMegabytes,
-            boolean offerIdle) {
-        public static final Options DEFAULT = new Options(true, true, "DNS:localhost,IP:127.0.0.1", 100, true);
+            boolean offerIdle, int bulkUsers) {
+        public static final Options DEFAULT = new Options(true, true, "DNS:localhost,IP:127.0.0.1", 100, true, 0);
 
         public Options withStarttls(boolean on) {
-            return new Options(on, offerMove, certSubjectAltName, quotaMegabytes, offerIdle);
+            return new Options(on, offerMove, certSubjectAltName, quotaMegabytes, offerIdle, bulkUsers);
         }
 
         public Options withMove(boolean on) {
-            return new Options(starttls, on, certSubjectAltName, quotaMegabytes, offerIdle);
+            return new Options(starttls, on, certSubjectAltName, quotaMegabytes, offerIdle, bulkUsers);
         }
 
         public Options withCertSubjectAltName(String san) {
-            return new Options(starttls, offerMove, san, quotaMegabytes, offerIdle);
+            return new Options(starttls, offerMove, san, quotaMegabytes, offerIdle, bulkUsers);
         }
 
         public Options withQuotaMegabytes(int megabytes) {
-            return new Options(starttls, offerMove, certSubjectAltName, megabytes, offerIdle);
+            return new Options(starttls, offerMove, certSubjectAltName, megabytes, offerIdle, bulkUsers);
         }
 
         public Options withIdle(boolean on) {
-            return new Options(starttls, offerMove, certSubjectAltName, quotaMegabytes, on);
+            return new Options(starttls, offerMove, certSubjectAltName, quotaMegabytes, on, bulkUsers);
+        }
+
+        public Options withBulkUsers(int n) {
+            return new Options(starttls, offerMove, certSubjectAltName, quotaMegabytes, offerIdle, n);
         }
 
         /** The capability list to configure, or null for Dovecot's own. */
@@ -115,6 +123,10 @@ public final class Dovecot extends ServerProcess {
         for (String user : List.of("alice", "bob")) {
             users.append(user).append(":{PLAIN}").append(PASSWORDS.get(user)).append("::::")
                     .append(mail.resolve(user)).append("::\n");
+        }
+        for (int i = 0; i < options.bulkUsers(); i++) {
+            users.append(bulkUser(i)).append(":{PLAIN}").append(BULK_PASSWORD).append("::::")
+                    .append(mail.resolve(bulkUser(i))).append("::\n");
         }
         Path usersFile = dir.resolve("users");
         Files.writeString(usersFile, users);
@@ -185,6 +197,7 @@ public final class Dovecot extends ServerProcess {
             c.append("  inet_listener imaps {\n    port = ").append(imapsPort).append("\n    ssl = yes\n  }\n");
         }
         c.append("}\n");
+        if (options.bulkUsers() > 0) c.append(bulkLimits(options.bulkUsers()));
         if (!isRoot()) {
             c.append("default_internal_user = ").append(mailUser).append('\n')
                     .append("default_internal_group = ").append(mailGroup).append('\n')
@@ -195,6 +208,45 @@ public final class Dovecot extends ServerProcess {
         Path conf = dir.resolve("dovecot.conf");
         Files.writeString(conf, c);
         return List.of(findOnPath("dovecot").toString(), "-F", "-c", conf.toString());
+    }
+
+    /** The name of bulk user {@code i}: u0000, u0001, ... */
+    public static String bulkUser(int i) {
+        return String.format(java.util.Locale.ROOT, "u%04d", i);
+    }
+
+    /** The password of {@code user}, one of the two named users or a bulk user. */
+    public static String password(String user) {
+        return PASSWORDS.getOrDefault(user, BULK_PASSWORD);
+    }
+
+    /**
+     * Room for a few connections per bulk user. Logins are handled by a few long-lived login processes (Dovecot's
+     * high-performance mode) and sessions share imap processes, so that the IDLE sessions need few of the kernel's
+     * inotify instances (128 per uid by default): a session without one polls its folder only every 30 s.
+     */
+    private static String bulkLimits(int users) {
+        int connections = 3 * users + 100;
+        return """
+                default_client_limit = %d
+                default_vsz_limit = 1G
+                service imap-login {
+                  service_count = 0
+                  process_min_avail = 2
+                  client_limit = %d
+                }
+                service imap {
+                  service_count = 0
+                  client_limit = 32
+                  process_limit = %d
+                }
+                service anvil {
+                  client_limit = %d
+                }
+                service auth {
+                  client_limit = %d
+                }
+                """.formatted(connections, connections, connections / 32 + 10, connections + 100, connections + 100);
     }
 
     private String groupOfTempDir() throws IOException {
@@ -262,7 +314,7 @@ public final class Dovecot extends ServerProcess {
     /** Settings for {@code user} on 127.0.0.1 trusting exactly this server's certificate. */
     public ImapSettings settings(String user, TlsMode tls) {
         int port = tls == TlsMode.IMPLICIT ? imapsPort() : imapPort();
-        ImapSettings.Builder s = ImapSettings.builder("127.0.0.1", port, user, Secret.of(PASSWORDS.get(user)), tls)
+        ImapSettings.Builder s = ImapSettings.builder("127.0.0.1", port, user, Secret.of(password(user)), tls)
                 .timeout(Duration.ofSeconds(30));
         return (options.starttls() ? s.trustCa(certPem()) : s.allowPlaintext(true)).build();
     }
@@ -289,7 +341,7 @@ public final class Dovecot extends ServerProcess {
             InputStream in = s.getInputStream();
             OutputStream out = new BufferedOutputStream(s.getOutputStream(), 1 << 16);
             readLine(in);
-            exchange(in, out, "a LOGIN " + quote(user) + " " + quote(PASSWORDS.get(user)), true);
+            exchange(in, out, "a LOGIN " + quote(user) + " " + quote(password(user)), true);
             int tag = 0;
             for (Map.Entry<String, List<byte[]>> e : contents.entrySet()) {
                 String mailbox = quote(BASE64MailboxEncoder.encode(e.getKey()));
@@ -321,7 +373,7 @@ public final class Dovecot extends ServerProcess {
             InputStream in = s.getInputStream();
             OutputStream out = new BufferedOutputStream(s.getOutputStream());
             readLine(in);
-            exchange(in, out, "a LOGIN " + quote(user) + " " + quote(PASSWORDS.get(user)), true);
+            exchange(in, out, "a LOGIN " + quote(user) + " " + quote(password(user)), true);
             exchange(in, out, "d DELETE " + quote(BASE64MailboxEncoder.encode(folder)), true);
             exchange(in, out, "z LOGOUT", false);
         }

@@ -1,0 +1,118 @@
+package dev.begone.classify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class OpenClassifiersTest {
+    /** Counts what is open, as a model in memory would. */
+    private static final class Counted implements Classifier {
+        final String account;
+        final AtomicInteger open;
+        boolean closed;
+
+        Counted(String account, AtomicInteger open) {
+            this.account = account;
+            this.open = open;
+            open.incrementAndGet();
+        }
+
+        @Override
+        public String name() {
+            return "builtin";
+        }
+
+        @Override
+        public Verdict classify(byte[] message) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public LearnResult learn(byte[] message, Label label) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            open.decrementAndGet();
+        }
+    }
+
+    private final AtomicInteger open = new AtomicInteger();
+    private final List<String> opened = new ArrayList<>();
+
+    private OnDemandClassifier.Opener opener(String account) {
+        return () -> {
+            synchronized (opened) {
+                opened.add(account);
+            }
+            return new Counted(account, open);
+        };
+    }
+
+    @Test
+    void anAccountGetsBackTheClassifierItUsedLastWithoutOpeningItAgain() throws Exception {
+        try (OpenClassifiers room = new OpenClassifiers(2)) {
+            Classifier first = room.acquire("alice", opener("alice"));
+            room.release("alice", first);
+            Classifier second = room.acquire("alice", opener("alice"));
+            assertSame(first, second);
+            assertEquals(List.of("alice"), opened);
+            room.release("alice", second);
+        }
+        assertEquals(0, open.get(), "closing the room closes what stayed open");
+    }
+
+    @Test
+    void theLeastRecentlyUsedIdleClassifierIsClosedToMakeRoom() throws Exception {
+        try (OpenClassifiers room = new OpenClassifiers(2)) {
+            Counted alice = (Counted) room.acquire("alice", opener("alice"));
+            room.release("alice", alice);
+            Counted bob = (Counted) room.acquire("bob", opener("bob"));
+            room.release("bob", bob);
+            room.release("alice", room.acquire("alice", opener("alice")));
+
+            Counted carol = (Counted) room.acquire("carol", opener("carol"));
+            assertTrue(bob.closed, "bob's was used least recently");
+            assertFalse(alice.closed);
+            assertEquals(2, open.get());
+            room.release("carol", carol);
+            assertEquals(List.of("alice", "bob", "carol"), opened);
+        }
+    }
+
+    @Test
+    void aThirdAccountWaitsWhileTwoAreInUseAndGoesOnWhenOneIsGivenBack() throws Exception {
+        try (OpenClassifiers room = new OpenClassifiers(2)) {
+            Classifier alice = room.acquire("alice", opener("alice"));
+            Classifier bob = room.acquire("bob", opener("bob"));
+            Future<Classifier> carol = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return room.acquire("carol", opener("carol"));
+                } catch (ClassifierException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> carol.get(200, TimeUnit.MILLISECONDS),
+                    "no room while both are in use");
+            room.release("bob", bob);
+            Classifier carols = carol.get(10, TimeUnit.SECONDS);
+            assertEquals(2, open.get(), "never more open than the room");
+            room.release("carol", carols);
+            room.release("alice", alice);
+        }
+    }
+}
