@@ -1,6 +1,7 @@
 package dev.begone.classify;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,13 +18,24 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class OpenClassifiers implements AutoCloseable {
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition freed = lock.newCondition();
+    /** Signalled on every change: waiters wait for room, or for an account's classifier to finish opening. */
+    private final Condition changed = lock.newCondition();
     // Guarded by lock:
+    /**
+     * In use (or being opened), by account. Cycles of one account that run at once (a scan and a training) share one
+     * classifier: two built-in models loaded from one file would each save over the other's lessons.
+     */
+    private final Map<String, Held> held = new HashMap<>();
     /** Open and not in use, by account, least recently used first. */
     private final LinkedHashMap<String, Classifier> idle = new LinkedHashMap<>(16, 0.75f, true);
-    /** In use and idle. */
+    /** In use, being opened and idle. */
     private int open;
     private boolean closed;
+
+    private static final class Held {
+        Classifier classifier; // null while being opened
+        int users = 1;
+    }
 
     public OpenClassifiers(int capacity) {
         if (capacity < 1) throw new IllegalArgumentException("capacity must be positive, was " + capacity);
@@ -31,48 +43,70 @@ public final class OpenClassifiers implements AutoCloseable {
     }
 
     /**
-     * The account's classifier: the one it used last if still open, else one {@code opener} opens once there is room,
-     * closing the least recently used idle one if need be. Give it back with {@link #release}.
+     * The account's classifier: the one in use or used last if still open, else one {@code opener} opens once there
+     * is room, closing the least recently used idle one if need be. Give it back with {@link #release}, once per
+     * acquire.
      */
     public Classifier acquire(String account, OnDemandClassifier.Opener opener) throws ClassifierException {
         Classifier evicted = null;
+        Held opening = new Held();
         lock.lock();
         try {
             while (true) {
                 if (closed) throw new IllegalStateException("closed");
-                Classifier kept = idle.remove(account);
-                if (kept != null) return kept;
-                if (open < capacity) break;
-                if (!idle.isEmpty()) {
-                    Iterator<Map.Entry<String, Classifier>> eldest = idle.entrySet().iterator();
-                    evicted = eldest.next().getValue();
-                    eldest.remove();
-                    break;
+                Held h = held.get(account);
+                if (h != null && h.classifier != null) {
+                    h.users++;
+                    return h.classifier;
+                }
+                if (h == null) {
+                    Classifier kept = idle.remove(account);
+                    if (kept != null) {
+                        opening.classifier = kept;
+                        held.put(account, opening);
+                        return kept;
+                    }
+                    if (open < capacity) {
+                        open++;
+                        break;
+                    }
+                    if (!idle.isEmpty()) {
+                        Iterator<Map.Entry<String, Classifier>> eldest = idle.entrySet().iterator();
+                        evicted = eldest.next().getValue();
+                        eldest.remove();
+                        break; // the evicted one's room is handed over
+                    }
                 }
                 try {
-                    freed.await();
+                    changed.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new ClassifierException("interrupted while waiting for room to open a classifier", e);
                 }
             }
-            if (evicted == null) open++;
+            held.put(account, opening);
         } finally {
             lock.unlock();
         }
-        // The room is taken (an evicted one's is handed over): opening and closing happen outside the lock.
+        // The room is taken: opening and closing happen outside the lock.
+        Classifier c = null;
         try {
             if (evicted != null) evicted.close();
-            return opener.open();
-        } catch (ClassifierException | RuntimeException e) {
+            c = opener.open();
+            return c;
+        } finally {
             lock.lock();
             try {
-                open--;
-                freed.signal();
+                if (c == null) {
+                    held.remove(account);
+                    open--;
+                } else {
+                    opening.classifier = c;
+                }
+                changed.signalAll();
             } finally {
                 lock.unlock();
             }
-            throw e;
         }
     }
 
@@ -80,17 +114,16 @@ public final class OpenClassifiers implements AutoCloseable {
     public void release(String account, Classifier classifier) throws ClassifierException {
         lock.lock();
         try {
+            Held h = held.get(account);
+            if (h == null || h.classifier != classifier) throw new IllegalStateException("not acquired: " + classifier.name() + " of " + account);
+            if (--h.users > 0) return;
+            held.remove(account);
+            changed.signalAll();
             if (!closed) {
-                Classifier other = idle.put(account, classifier);
-                if (other == null) {
-                    freed.signal();
-                    return;
-                }
-                // Two of one account at once: keep the newer, close the other below.
-                classifier = other;
+                idle.put(account, classifier);
+                return;
             }
             open--;
-            freed.signal();
         } finally {
             lock.unlock();
         }
@@ -107,7 +140,7 @@ public final class OpenClassifiers implements AutoCloseable {
             toClose = new ArrayList<>(idle.values());
             open -= idle.size();
             idle.clear();
-            freed.signalAll();
+            changed.signalAll();
         } finally {
             lock.unlock();
         }

@@ -77,6 +77,23 @@ class OpenClassifiersTest {
     }
 
     @Test
+    void twoCyclesOfOneAccountAtOnceShareOneClassifierSoNeitherSavesOverTheOthersLessons() throws Exception {
+        try (OpenClassifiers room = new OpenClassifiers(2)) {
+            Counted scan = (Counted) room.acquire("alice", opener("alice"));
+            Counted training = (Counted) room.acquire("alice", opener("alice"));
+            assertSame(scan, training);
+            room.release("alice", scan);
+            assertFalse(training.closed, "still in use by the other cycle");
+            room.release("alice", training);
+            Classifier next = room.acquire("alice", opener("alice"));
+            assertSame(scan, next, "then idle, kept for the next cycle");
+            assertEquals(List.of("alice"), opened);
+            assertEquals(1, open.get());
+            room.release("alice", next);
+        }
+    }
+
+    @Test
     void theLeastRecentlyUsedIdleClassifierIsClosedToMakeRoom() throws Exception {
         try (OpenClassifiers room = new OpenClassifiers(2)) {
             Counted alice = (Counted) room.acquire("alice", opener("alice"));
