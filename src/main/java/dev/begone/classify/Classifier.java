@@ -1,5 +1,7 @@
 package dev.begone.classify;
 
+import java.util.Map;
+
 /**
  * Scores raw RFC 5322 messages and learns from labelled ones.
  *
@@ -37,9 +39,18 @@ public interface Classifier extends AutoCloseable {
 
     /**
      * Makes everything learned so far durable. Callers record a message as learned only after this returns.
-     * Backends whose learning is durable when {@link #learn} returns (spamd, Rspamd) need not override it.
+     * {@code lessons} are the messages learnt since the last sync, by content fingerprint, with the label each was
+     * taught: a backend whose learning becomes durable only here (the built-in model) stores them with what it
+     * saves, so that after a crash between this sync and the caller's record of them, {@link #lastSynced} still
+     * tells them and none is learnt twice. Backends whose learning is durable when {@link #learn} returns (spamd,
+     * Rspamd) need not override either: they remember what they learnt themselves.
      */
-    default void sync() throws ClassifierException {}
+    default void sync(Map<String, Label> lessons) throws ClassifierException {}
+
+    /** The lessons given to the last sync that made this backend's own store durable, as that store holds them. */
+    default Map<String, Label> lastSynced() {
+        return Map.of();
+    }
 
     @Override
     default void close() throws ClassifierException {}

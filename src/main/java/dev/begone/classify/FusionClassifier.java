@@ -2,8 +2,10 @@ package dev.begone.classify;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -257,14 +259,22 @@ public final class FusionClassifier implements Classifier {
 
     /** Makes every member's learning durable, then the combination's (when it has a file). */
     @Override
-    public void sync() throws ClassifierException {
-        for (Classifier member : members) member.sync();
+    public void sync(Map<String, Label> lessons) throws ClassifierException {
+        for (Classifier member : members) member.sync(lessons);
         if (weightsFile == null) return;
         // Under the lock, so that two syncs cannot overwrite a newer combination with an older one.
         synchronized (lock) {
             FusionFile.write(weightsFile, new FusionFile.Contents(members.stream().map(Classifier::name).toList(),
                     taught, weights, precision));
         }
+    }
+
+    /** What the members that keep lessons with their store (the built-in model) hold from their last sync. */
+    @Override
+    public Map<String, Label> lastSynced() {
+        Map<String, Label> all = new HashMap<>();
+        for (Classifier member : members) all.putAll(member.lastSynced());
+        return Map.copyOf(all);
     }
 
     /** Closes every member even when one fails; the first failure is thrown, later ones are suppressed into it. */

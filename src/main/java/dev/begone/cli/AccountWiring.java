@@ -84,10 +84,13 @@ final class AccountWiring {
      */
     record ServerFolders(String spam, String trash, List<String> problems) {}
 
+    /** The SPECIAL-USE attribute (RFC 6154) of the spam folder, when the configuration names none. */
+    static final String JUNK = "\\Junk";
+
     static ServerFolders serverFolders(AccountConfig a, MailStore store) throws MailStoreException {
         List<String> problems = new ArrayList<>();
         for (String folder : a.folders().scan()) if (!store.exists(folder)) problems.add("scan folder " + folder + " is not on the server");
-        String spam = requireFolder(store, a.folders().spam(), "\\Junk", "spam", problems);
+        String spam = requireFolder(store, a.folders().spam(), JUNK, "spam", problems);
         String trash = requireFolder(store, a.folders().trash(), "\\Trash", "trash", problems);
         return new ServerFolders(spam, trash, List.copyOf(problems));
     }

@@ -3,6 +3,7 @@ package dev.begone.cli;
 import dev.begone.classify.Classifier;
 import dev.begone.classify.ClassifierException;
 import dev.begone.config.AccountConfig;
+import dev.begone.config.Training;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.MailStore;
 import dev.begone.imap.MailStoreException;
@@ -96,6 +97,27 @@ final class ConfiguredAccount implements AutoCloseable {
     /** The folders whose new mail is filed: those the configuration scans. */
     List<String> scannedFolders() {
         return account.folders().scan();
+    }
+
+    /** The training and whitelist folders: created when missing, since training creates them on first use. */
+    List<String> trainingFolders() {
+        Training t = account.training();
+        List<String> out = new ArrayList<>(t.learnSpam());
+        out.addAll(t.learnHam());
+        out.addAll(t.allowSender());
+        return List.copyOf(out);
+    }
+
+    /**
+     * The spam folder when the user's moves into and out of it are learnt ({@code from-moves:}), else empty. One
+     * found by its SPECIAL-USE attribute is looked up on a connection of its own.
+     */
+    Optional<String> movesFolder() throws MailStoreException {
+        if (!account.training().fromMoves()) return Optional.empty();
+        if (account.folders().spam().isPresent()) return account.folders().spam();
+        try (MailStore store = connect()) {
+            return store.folderWithSpecialUse(AccountWiring.JUNK);
+        }
     }
 
     /** A new connection to the account's mailbox. */

@@ -10,6 +10,7 @@ import dev.begone.daemon.Ticker;
 import dev.begone.daemon.Watch;
 import dev.begone.daemon.WatchListener;
 import dev.begone.daemon.WatchedAccount;
+import dev.begone.imap.MailStoreException;
 import dev.begone.log.EventLog;
 import dev.begone.log.LogFormat;
 import dev.begone.metrics.Metrics;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +44,8 @@ import picocli.CommandLine.Spec;
         name = "watch",
         mixinStandardHelpOptions = true,
         description = {"Stays connected and files new mail as it arrives (IMAP IDLE, or polling where the server has "
-                + "none); learns from the training folders at start and then every few minutes.",
+                + "none); learns from the training folders, and from the user's moves into and out of the spam folder, "
+                + "as they change, and at start and every few minutes.",
             "Stops on SIGTERM or SIGINT once the batch in hand is filed, and exits 0. Logs one line per event to "
                 + "stderr, each naming its account. Serves /metrics and /healthz when the configuration has metrics."})
 final class WatchCommand implements Callable<Integer> {
@@ -104,8 +107,13 @@ final class WatchCommand implements Callable<Integer> {
                 ConfiguredAccount account = ConfiguredAccount.open(a, env, classifier -> metrics.timed(a.name(), classifier));
                 accounts.add(account);
                 account.lockWarning().ifPresent(told::warning);
-                WatchedAccount watched = new WatchedAccount(a.name(), account.scannedFolders(), Duration.ofMinutes(periodicMinutes),
-                        ImapWaiters.opener(account::connect, Duration.ofSeconds(pollSeconds)), new Cycles(account, told));
+                List<String> training = new ArrayList<>(account.trainingFolders());
+                Optional<String> spam = movesFolder(account, told);
+                spam.filter(f -> !account.scannedFolders().contains(f)).ifPresent(training::add);
+                WatchedAccount watched = new WatchedAccount(a.name(), account.scannedFolders(), training,
+                        Duration.ofMinutes(periodicMinutes), ImapWaiters.opener(account::connect, Duration.ofSeconds(pollSeconds),
+                                spam.map(Set::of).orElse(Set.of()), Set.copyOf(account.trainingFolders())),
+                        new Cycles(account, told));
                 watchers.add(new AccountWatcher(watched, Ticker.of(Clock.systemUTC()), listener, seeds.nextLong()));
             }
             Watch watch = new Watch(watchers);
@@ -129,11 +137,30 @@ final class WatchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The spam folder whose changes teach at once, if the account learns from the user's moves. One the server must
+     * name by SPECIAL-USE while it cannot be reached is not waited on; the periodic cycle still learns from it.
+     */
+    private static Optional<String> movesFolder(ConfiguredAccount account, PipelineListener told) {
+        try {
+            return account.movesFolder();
+        } catch (MailStoreException e) {
+            told.warning("the spam folder cannot be looked up (" + e.getMessage() + "): moves into and out of it are "
+                    + "learnt on the periodic cycle only, until begone watch restarts");
+            return Optional.empty();
+        }
+    }
+
     /** A watcher's cycles as runs of the account's plan, narrowed to what the cycle is for. */
     private record Cycles(ConfiguredAccount account, PipelineListener listener) implements AccountWork {
         @Override
         public void scan(Set<String> folders, StopSignal stop) throws IOException {
             account.run(plan -> plan.scanOnly(folders), listener, stop);
+        }
+
+        @Override
+        public void train(Set<String> folders, StopSignal stop) throws IOException {
+            account.run(plan -> plan.learningFrom(folders), listener, stop);
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Keeps one account filed: a virtual thread per watched folder waits for new mail on its own connection, and one
  * more runs the account's work one cycle at a time: the periodic work at start and then every period, a scan
- * whenever a folder reports new mail or (re)connects, since mail may have come while nobody was waiting. Every
- * failure is retried after a {@link Backoff}; nothing here stops or slows another account.
+ * whenever a scanned folder reports new mail or (re)connects, since mail may have come while nobody was waiting,
+ * and training likewise whenever a training folder reports a change. Every failure is retried after a
+ * {@link Backoff}; nothing here stops or slows another account.
  */
 public final class AccountWatcher {
     /** Each wait is at most this long; {@code awaitNewMessages} re-issues IDLE within it as RFC 2177 asks. */
@@ -34,8 +36,11 @@ public final class AccountWatcher {
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled on new mail and on stop. */
     private final Condition changed = lock.newCondition();
+    /** The cycles the server wakes, training first: a scan then finds what training put back in place. */
+    private final Woken train;
+    private final Woken scan;
+    private final List<Woken> woken;
     // Guarded by lock:
-    private final Set<String> newMail = new LinkedHashSet<>();
     private boolean loginReported;
     private boolean loginFailing;
     private Instant started;
@@ -58,6 +63,9 @@ public final class AccountWatcher {
         this.ticker = ticker;
         this.listener = listener;
         this.seeds = new Random(seed);
+        this.train = new Woken(Cycle.TRAIN, account.work()::train, new Backoff(new Random(seeds.nextLong())));
+        this.scan = new Woken(Cycle.SCAN, account.work()::scan, new Backoff(new Random(seeds.nextLong())));
+        this.woken = List.of(train, scan);
     }
 
     public String name() {
@@ -73,14 +81,11 @@ public final class AccountWatcher {
             lock.unlock();
         }
         List<Thread> threads = new ArrayList<>();
-        for (String folder : account.folders()) {
-            Backoff backoff = new Backoff(new Random(seeds.nextLong()));
-            threads.add(Thread.ofVirtual().name("watch " + name() + " " + folder).start(() -> watchFolder(folder, backoff)));
-        }
+        for (String folder : account.folders()) threads.add(watchThread(folder, scan));
+        for (String folder : account.trainingFolders()) threads.add(watchThread(folder, train));
         folderThreads = List.copyOf(threads);
         Backoff periodicBackoff = new Backoff(new Random(seeds.nextLong()));
-        Backoff scanBackoff = new Backoff(new Random(seeds.nextLong()));
-        worker = Thread.ofVirtual().name("work " + name()).start(() -> runCycles(periodicBackoff, scanBackoff));
+        worker = Thread.ofVirtual().name("work " + name()).start(() -> runCycles(periodicBackoff));
     }
 
     /**
@@ -119,8 +124,7 @@ public final class AccountWatcher {
             Instant staleBefore = ticker.now().minus(account.periodicEvery().multipliedBy(STALE_PERIODS));
             for (Map.Entry<Cycle, Instant> f : failingSince.entrySet()) {
                 if (f.getValue().isBefore(staleBefore)) {
-                    String what = f.getKey() == Cycle.SCAN ? "filing new mail" : "periodic work";
-                    return new Health(name(), false, what + " has failed since " + f.getValue());
+                    return new Health(name(), false, f.getKey().doing() + " has failed since " + f.getValue());
                 }
             }
             return new Health(name(), true, lastGoodCycle == null ? "started at " + started
@@ -134,7 +138,12 @@ public final class AccountWatcher {
         return stopping;
     }
 
-    private void watchFolder(String folder, Backoff backoff) {
+    private Thread watchThread(String folder, Woken wakes) {
+        Backoff backoff = new Backoff(new Random(seeds.nextLong()));
+        return Thread.ofVirtual().name("watch " + name() + " " + folder).start(() -> watchFolder(folder, backoff, wakes));
+    }
+
+    private void watchFolder(String folder, Backoff backoff, Woken wakes) {
         boolean reconnect = false;
         while (!stopping) {
             try (NewMailWaiter waiter = account.waiters().open(folder)) {
@@ -142,11 +151,11 @@ public final class AccountWatcher {
                 listener.watching(name(), folder, reconnect, waiter.idle());
                 reconnect = false;
                 // Mail may have come while nobody was waiting.
-                queueScan(Set.of(folder));
+                queue(wakes, Set.of(folder));
                 while (!stopping) {
                     if (waiter.await(WAIT_AT_MOST)) {
                         listener.newMail(name(), folder);
-                        queueScan(Set.of(folder));
+                        queue(wakes, Set.of(folder));
                     }
                     backoff.succeeded();
                 }
@@ -167,33 +176,29 @@ public final class AccountWatcher {
     }
 
     /**
-     * The account's cycles, one at a time. Periodic work and scans back off apart: training folders that fail do
-     * not hold up the filing of new mail, nor the other way round.
+     * The account's cycles, one at a time. Periodic work, training and scans back off apart: training folders that
+     * fail do not hold up the filing of new mail, nor the other way round.
      */
-    private void runCycles(Backoff periodicBackoff, Backoff scanBackoff) {
+    private void runCycles(Backoff periodicBackoff) {
         try {
             Instant nextPeriodic = ticker.now();
-            Instant scanRetryAt = Instant.MIN;
-            boolean scanFailedOnServer = false;
             while (true) {
-                Set<String> folders = Set.of();
+                Map<Woken, Set<String>> due = new LinkedHashMap<>();
                 lock.lock();
                 try {
                     while (!stopping) {
-                        if (serverBack && scanFailedOnServer) scanRetryAt = Instant.MIN;
+                        if (serverBack) woken.forEach(Woken::serverBack);
                         serverBack = false;
                         Instant now = ticker.now();
-                        boolean scanDue = !newMail.isEmpty() && !now.isBefore(scanRetryAt);
-                        if (scanDue || !now.isBefore(nextPeriodic)) break;
-                        // New mail waits out a scan's backoff: a failing server is not asked again sooner.
-                        Instant deadline = !newMail.isEmpty() && scanRetryAt.isBefore(nextPeriodic) ? scanRetryAt : nextPeriodic;
+                        if (!now.isBefore(nextPeriodic) || woken.stream().anyMatch(w -> w.dueAt(now))) break;
+                        // New mail waits out a cycle's backoff: a failing server is not asked again sooner.
+                        Instant deadline = nextPeriodic;
+                        for (Woken w : woken) if (w.waiting() && w.retryAt.isBefore(deadline)) deadline = w.retryAt;
                         ticker.await(lock, changed, deadline);
                     }
                     if (stopping) return;
-                    if (!ticker.now().isBefore(scanRetryAt)) {
-                        folders = Set.copyOf(newMail);
-                        newMail.clear();
-                    }
+                    Instant now = ticker.now();
+                    for (Woken w : woken) if (w.dueAt(now)) due.put(w, w.take());
                 } finally {
                     lock.unlock();
                 }
@@ -209,20 +214,8 @@ public final class AccountWatcher {
                         report(null, Cycle.PERIODIC, e, delay);
                     }
                 }
-                if (!folders.isEmpty()) {
-                    Set<String> scanned = folders;
-                    try {
-                        cycle(Cycle.SCAN, scanned, () -> account.work().scan(scanned, stop));
-                        scanBackoff.succeeded();
-                        scanFailedOnServer = false;
-                    } catch (Exception e) {
-                        if (stopping) return;
-                        queueScan(scanned);
-                        scanFailedOnServer = FailureKind.of(e) != FailureKind.OTHER;
-                        Duration delay = scanBackoff.failed(FailureKind.of(e));
-                        scanRetryAt = ticker.now().plus(delay);
-                        report(null, Cycle.SCAN, e, delay);
-                    }
+                for (Map.Entry<Woken, Set<String>> d : due.entrySet()) {
+                    if (!d.getKey().run(d.getValue())) return;
                 }
             }
         } catch (InterruptedException e) {
@@ -241,6 +234,67 @@ public final class AccountWatcher {
 
     private interface Work {
         void run() throws Exception;
+    }
+
+    /** Work on the folders that woke it. */
+    private interface FolderWork {
+        void run(Set<String> folders, StopSignal stop) throws Exception;
+    }
+
+    /**
+     * A kind of cycle the server wakes: the folders waiting for it, and its own backoff. The folders are guarded by
+     * the lock; the rest is the worker's alone.
+     */
+    private final class Woken {
+        final Cycle cycle;
+        final FolderWork work;
+        final Backoff backoff;
+        final Set<String> folders = new LinkedHashSet<>();
+        Instant retryAt = Instant.MIN;
+        boolean failedOnServer;
+
+        Woken(Cycle cycle, FolderWork work, Backoff backoff) {
+            this.cycle = cycle;
+            this.work = work;
+            this.backoff = backoff;
+        }
+
+        boolean waiting() {
+            return !folders.isEmpty();
+        }
+
+        boolean dueAt(Instant now) {
+            return waiting() && !now.isBefore(retryAt);
+        }
+
+        Set<String> take() {
+            Set<String> taken = Set.copyOf(folders);
+            folders.clear();
+            return taken;
+        }
+
+        /** A connection came back: a cycle waiting out a backoff because of the mail server need not wait longer. */
+        void serverBack() {
+            if (failedOnServer) retryAt = Instant.MIN;
+        }
+
+        /** Runs the cycle on {@code taken}; false when it failed because the account is stopping. */
+        boolean run(Set<String> taken) {
+            try {
+                cycle(cycle, taken, () -> work.run(taken, stop));
+                backoff.succeeded();
+                failedOnServer = false;
+            } catch (Exception e) {
+                if (stopping) return false;
+                queue(this, taken);
+                FailureKind kind = FailureKind.of(e);
+                failedOnServer = kind != FailureKind.OTHER;
+                Duration delay = backoff.failed(kind);
+                retryAt = ticker.now().plus(delay);
+                report(null, cycle, e, delay);
+            }
+            return true;
+        }
     }
 
     private void cycle(Cycle cycle, Set<String> folders, Work work) throws Exception {
@@ -270,10 +324,10 @@ public final class AccountWatcher {
         listener.cycleSucceeded(name(), cycle, end, Duration.between(start, end));
     }
 
-    private void queueScan(Set<String> folders) {
+    private void queue(Woken wakes, Set<String> folders) {
         lock.lock();
         try {
-            newMail.addAll(folders);
+            wakes.folders.addAll(folders);
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -5,7 +5,8 @@ import java.time.Duration;
 /** Waits for new mail in one folder, on a connection of its own; a watcher opens a new one after any failure. */
 public interface NewMailWaiter extends AutoCloseable {
     /**
-     * @return true when new mail arrived, false when {@code max} passed without
+     * @return true when new mail arrived (or, for a waiter opened to notice them, mail left), false when {@code max}
+     *     passed without
      * @throws InterruptedException when the watcher stops; the wait ends cleanly first
      * @throws Exception when the connection failed; this waiter is then closed and not used again
      */

@@ -7,12 +7,15 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.SocketOption;
 import java.nio.channels.SocketChannel;
+import java.util.Set;
 import javax.net.SocketFactory;
 import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * Sockets whose input passes through a {@link ResponseGuard}: plain ones from {@link #plainFactory}, and TLS ones
@@ -65,7 +68,32 @@ final class GuardedSockets {
     }
 
     static SSLSocket wrap(SSLSocket socket, long maxLiteral, long maxLine) {
-        return new Tls(socket, maxLiteral, maxLine);
+        return new Tls(keptAlive(socket), maxLiteral, maxLine);
+    }
+
+    /** Silence after which the kernel probes the peer; probes then go every {@link #PROBE_EVERY_SECONDS}. */
+    static final int PROBE_AFTER_SECONDS = 60;
+    static final int PROBE_EVERY_SECONDS = 15;
+    static final int PROBES = 4;
+
+    /**
+     * A connection that idles (IMAP IDLE waits up to 25 minutes between commands) may be dropped without a word by a
+     * NAT or firewall on the way; without probes begone would only notice at its next command, and mail arriving
+     * meanwhile would wait. With them a dead peer is found about two minutes after it went silent, the read fails,
+     * and the daemon reconnects; the probes also keep a NAT's mapping alive.
+     */
+    static <S extends Socket> S keptAlive(S socket) {
+        try {
+            socket.setKeepAlive(true);
+            if (socket.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
+                socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, PROBE_AFTER_SECONDS);
+                socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, PROBE_EVERY_SECONDS);
+                socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, PROBES);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Where the platform refuses per-socket timings, its own keepalive defaults (or none) apply.
+        }
+        return socket;
     }
 
     private static final class Plain extends Socket {
@@ -76,6 +104,7 @@ final class GuardedSockets {
         Plain(long maxLiteral, long maxLine) {
             this.maxLiteral = maxLiteral;
             this.maxLine = maxLine;
+            keptAlive(this);
         }
 
         @Override
@@ -105,6 +134,9 @@ final class GuardedSockets {
         }
 
         @Override public OutputStream getOutputStream() throws IOException { return d.getOutputStream(); }
+        @Override public <T> Socket setOption(SocketOption<T> name, T value) throws IOException { d.setOption(name, value); return this; }
+        @Override public <T> T getOption(SocketOption<T> name) throws IOException { return d.getOption(name); }
+        @Override public Set<SocketOption<?>> supportedOptions() { return d.supportedOptions(); }
         @Override public void connect(SocketAddress endpoint, int timeout) throws IOException { d.connect(endpoint, timeout); }
         @Override public void connect(SocketAddress endpoint) throws IOException { d.connect(endpoint); }
         @Override public void bind(SocketAddress bindpoint) throws IOException { d.bind(bindpoint); }

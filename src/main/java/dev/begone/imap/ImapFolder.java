@@ -50,8 +50,10 @@ final class ImapFolder implements MailStore.OpenFolder {
 
     /** Kept from EXISTS and EXPUNGE answers, as Angus's own count ignores commands it did not send. */
     private long messageCount;
-    /** An EXISTS raised the count since the folder was opened or {@link #awaitNewMessages} last said so. */
+    /** An EXISTS raised the count since the folder was opened or an await last said so. */
     private boolean arrived;
+    /** An EXPUNGE lowered the count since the folder was opened or {@link #awaitChanges} last said so. */
+    private boolean departed;
 
     ImapFolder(ImapMailStore owner, String name, IMAPFolder folder) throws MailStoreException {
         this.owner = owner;
@@ -275,25 +277,41 @@ final class ImapFolder implements MailStore.OpenFolder {
             messageCount = ir.getNumber();
         } else if (ir.keyEquals("EXPUNGE")) {
             messageCount--;
+            departed = true;
         }
     }
 
     @Override
     public boolean awaitNewMessages(Duration max, Duration pollInterval)
             throws MailStoreException, InterruptedException {
+        return await(max, pollInterval, false);
+    }
+
+    @Override
+    public boolean awaitChanges(Duration max, Duration pollInterval) throws MailStoreException, InterruptedException {
+        return await(max, pollInterval, true);
+    }
+
+    private boolean await(Duration max, Duration pollInterval, boolean departures)
+            throws MailStoreException, InterruptedException {
         if (max.isNegative() || pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("max " + max + " and pollInterval " + pollInterval + " must be positive");
         }
         boolean idle = owner.supportsIdle();
         long deadline = System.nanoTime() + max.toNanos();
-        for (long left = max.toNanos(); !arrived && left > 0; left = deadline - System.nanoTime()) {
+        for (long left = max.toNanos(); !woken(departures) && left > 0; left = deadline - System.nanoTime()) {
             long period = Math.min(left, (idle ? IDLE_LIMIT : pollInterval).toNanos());
-            if (idle) idle(period);
+            if (idle) idle(period, departures);
             else poll(period);
         }
-        boolean news = arrived;
+        boolean news = woken(departures);
         arrived = false;
+        if (departures) departed = false;
         return news;
+    }
+
+    private boolean woken(boolean departures) {
+        return arrived || departures && departed;
     }
 
     private void poll(long nanos) throws MailStoreException, InterruptedException {
@@ -309,7 +327,7 @@ final class ImapFolder implements MailStore.OpenFolder {
      * Java 21. A server that never answers DONE would hold the reader forever: the connection is dropped after the
      * configured timeout.
      */
-    private void idle(long nanos) throws MailStoreException, InterruptedException {
+    private void idle(long nanos, boolean departures) throws MailStoreException, InterruptedException {
         IMAPProtocol p = owner.run("IDLE in " + name, folder, (IMAPProtocol protocol) -> {
             protocol.idleStart();
             return protocol;
@@ -322,7 +340,7 @@ final class ImapFolder implements MailStore.OpenFolder {
             long end = System.nanoTime() + nanos;
             boolean doneSent = false;
             while (!ended) {
-                if (!doneSent && (arrived || interrupted || System.nanoTime() - end >= 0)) {
+                if (!doneSent && (woken(departures) || interrupted || System.nanoTime() - end >= 0)) {
                     p.idleAbort();
                     doneSent = true;
                     end = System.nanoTime() + owner.timeout().toNanos();

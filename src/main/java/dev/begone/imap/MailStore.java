@@ -101,6 +101,12 @@ public interface MailStore extends AutoCloseable {
          */
         boolean awaitNewMessages(Duration max, Duration pollInterval) throws MailStoreException, InterruptedException;
 
+        /**
+         * As {@link #awaitNewMessages}, but messages leaving the folder (EXPUNGE) wake it too: a move out of the
+         * folder, which a mail client makes as a copy and an expunge. Each kind of wait clears what it reports.
+         */
+        boolean awaitChanges(Duration max, Duration pollInterval) throws MailStoreException, InterruptedException;
+
         @Override
         void close() throws MailStoreException;
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.begone.classify.Label;
 import dev.begone.classify.LearnResult;
-import dev.begone.daemon.Cycle;
 import dev.begone.daemon.Failure;
 import dev.begone.daemon.FailureKind;
 import dev.begone.daemon.WatchListener;
@@ -102,8 +101,7 @@ public final class EventLog {
             @Override
             public void failed(Failure f) {
                 if (!f.report()) return;
-                String what = f.folder() != null ? "waiting for mail in " + f.folder()
-                        : f.cycle() == Cycle.SCAN ? "filing new mail" : "periodic work";
+                String what = f.folder() != null ? "waiting for mail in " + f.folder() : f.cycle().doing();
                 String retry = "; trying again in " + seconds(f.retryIn());
                 if (f.kind() == FailureKind.LOGIN) retry += " (said once until a login succeeds)";
                 Map<String, Object> details = fields("kind", f.kind().name().toLowerCase(Locale.ROOT),

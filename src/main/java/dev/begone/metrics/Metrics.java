@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What {@code /metrics} shows, every series labelled with its account. Fed by the watchers ({@link WatchListener}),
@@ -45,8 +46,11 @@ public final class Metrics implements WatchListener {
     private final Counter imapErrors = Counter.builder().name("begone_imap_errors")
             .help("Failed IMAP connections and cycles failed by the mail server; reason login: the login was refused")
             .labelNames("account", "reason").register(registry);
+    private final Counter cycles = Counter.builder().name("begone_cycles")
+            .help("Scan, training and periodic cycles that finished without error")
+            .labelNames("account", "cycle").register(registry);
     private final Counter cycleFailures = Counter.builder().name("begone_cycle_failures")
-            .help("Scan and periodic cycles that failed, whatever the cause; each is retried after a backoff")
+            .help("Scan, training and periodic cycles that failed, whatever the cause; each is retried after a backoff")
             .labelNames("account", "cycle").register(registry);
     private final Counter reconnects = Counter.builder().name("begone_imap_reconnects")
             .help("Waiting connections opened again after one failed")
@@ -59,7 +63,10 @@ public final class Metrics implements WatchListener {
     public Metrics(List<String> accounts) {
         for (String a : accounts) {
             for (FailureKind k : List.of(FailureKind.LOGIN, FailureKind.MAIL_SERVER)) imapErrors.initLabelValues(a, lower(k));
-            for (Cycle c : Cycle.values()) cycleFailures.initLabelValues(a, lower(c));
+            for (Cycle c : Cycle.values()) {
+                cycles.initLabelValues(a, lower(c));
+                cycleFailures.initLabelValues(a, lower(c));
+            }
             reconnects.initLabelValues(a);
         }
     }
@@ -127,8 +134,13 @@ public final class Metrics implements WatchListener {
             }
 
             @Override
-            public void sync() throws ClassifierException {
-                classifier.sync();
+            public void sync(Map<String, Label> lessons) throws ClassifierException {
+                classifier.sync(lessons);
+            }
+
+            @Override
+            public Map<String, Label> lastSynced() {
+                return classifier.lastSynced();
             }
 
             @Override
@@ -149,6 +161,7 @@ public final class Metrics implements WatchListener {
 
     @Override
     public void cycleSucceeded(String account, Cycle cycle, Instant at, Duration took) {
+        cycles.labelValues(account, lower(cycle)).inc();
         lastGoodCycle.labelValues(account).set(at.toEpochMilli() / 1000.0);
     }
 

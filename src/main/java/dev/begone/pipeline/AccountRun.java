@@ -51,10 +51,25 @@ public final class AccountRun {
             this(learn, List.of(), null, scan, policy, dryRun, plainExpunge, journalRetention, HousekeepingSettings.NONE);
         }
 
-        /** These scanned folders alone, nothing else ({@code begone watch} on new mail). */
+        /**
+         * These scanned folders alone ({@code begone watch} on new mail), after learning from the user's moves: a
+         * filed spam the user moved back into a scanned folder is learnt as ham and counted as scanned there first,
+         * so that the scan does not file it again.
+         */
         public Plan scanOnly(Set<String> folders) {
-            return new Plan(List.of(), List.of(), null, scan.stream().filter(s -> folders.contains(s.folder())).toList(),
+            return new Plan(List.of(), List.of(), fromMoves, scan.stream().filter(s -> folders.contains(s.folder())).toList(),
                     policy, dryRun, plainExpunge, journalRetention, HousekeepingSettings.NONE);
+        }
+
+        /**
+         * Learning from these folders alone ({@code begone watch} when they changed): the training and whitelist
+         * folders among them, and the user's moves when the spam folder is among them.
+         */
+        public Plan learningFrom(Set<String> folders) {
+            return new Plan(learn.stream().filter(l -> folders.contains(l.folder())).toList(),
+                    allowSenders.stream().filter(a -> folders.contains(a.folder())).toList(),
+                    fromMoves != null && folders.contains(fromMoves.spamFolder()) ? fromMoves : null, List.of(), policy,
+                    dryRun, plainExpunge, journalRetention, HousekeepingSettings.NONE);
         }
 
         /** All but the scans ({@code begone watch}'s periodic cycle): the training part, then retention and archives. */

@@ -9,10 +9,13 @@ import dev.begone.imap.FolderInfo;
 import dev.begone.imap.MailStore.OpenFolder;
 import dev.begone.imap.SearchCriteria;
 import dev.begone.imap.UidSet;
+import dev.begone.state.ActionKind;
 import dev.begone.state.FiledCopy;
+import dev.begone.state.JournalEntry;
 import dev.begone.state.Purpose;
 import dev.begone.state.SpamWatch;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,8 +30,8 @@ import java.util.Set;
  * <ul>
  *   <li>A message that arrived in the spam folder and that begone did not put there (no journaled copy into it has its
  *       fingerprint) was moved there by the user: learnt as spam.
- *   <li>A message begone filed there (the journal knows its UID) that has left was moved out by the user, or thrown
- *       away. It is looked for in every other folder by its Message-ID, a hint only: a candidate counts when its
+ *   <li>A message begone filed there (the journal knows its UID) that has left, unless begone took it out itself
+ *       (retention, archives), was moved out by the user, or thrown away. It is looked for in every other folder by its Message-ID, a hint only: a candidate counts when its
  *       fingerprint is the filed copy's. Found outside the trash and the training folders, it is learnt as ham, and
  *       counts as scanned there, so that a scan does not file it again.
  * </ul>
@@ -65,7 +68,10 @@ public final class FromMovesFlow {
                 UidSet since = uidNext > last.uidNext() ? UidSet.range(last.uidNext(), uidNext - 1) : UidSet.empty();
                 learnArrivals(folder, arrived, spam);
                 learnDepartures(folder, last.present().union(since).minus(present), ham);
-                session.classifier().sync();
+                Map<String, Label> lessons = new HashMap<>();
+                for (Tally t : List.of(spam, ham)) for (String d : t.digests) lessons.put(d, t.label);
+                session.classifier().sync(lessons);
+                session.listener().step(LearnFlow.SYNCED_STEP);
                 spam.record();
                 ham.record();
             }
@@ -75,7 +81,11 @@ public final class FromMovesFlow {
                 new AccountRun.Learnt("moves out of " + settings.spamFolder(), Label.HAM, ham.stats()));
     }
 
-    private void learnArrivals(OpenFolder folder, UidSet arrived, Tally tally) throws IOException {
+    private void learnArrivals(OpenFolder folder, UidSet all, Tally tally) throws IOException {
+        // Copies whose UIDs the server gave begone are its own at sight: only the others are fetched and fingerprinted.
+        UidSet.Builder own = UidSet.builder();
+        for (FiledCopy c : session.state().filedCopiesAt(session.account(), folder.name(), folder.uidValidity(), all)) own.add(c.destUid());
+        UidSet arrived = all.minus(own.build());
         Map<Long, Long> sizes = folder.sizes(arrived);
         for (UidSet chunk : arrived.chunks(FETCH_CHUNK)) {
             UidSet fetchable = fetchable(folder.name(), chunk, sizes);
@@ -98,6 +108,9 @@ public final class FromMovesFlow {
             // Without a Message-ID there is nothing to search by; the move teaches nothing.
             if (c.messageId() != null) missing.add(c);
         }
+        if (missing.isEmpty()) return;
+        UidSet begoneTookOut = removedByBegone(spamFolder);
+        missing.removeIf(c -> begoneTookOut.contains(c.destUid()));
         for (FolderInfo info : session.store().listFolders()) {
             if (missing.isEmpty()) return;
             String name = info.name();
@@ -117,6 +130,21 @@ public final class FromMovesFlow {
                 }
             }
         }
+    }
+
+    /**
+     * The UIDs begone itself moved or deleted out of the spam folder (retention, archives): no user judged those.
+     * Read only when filed spam has left, from the journal, which keeps as long as the copies it is matched with.
+     */
+    private UidSet removedByBegone(OpenFolder spamFolder) throws IOException {
+        UidSet.Builder out = UidSet.builder();
+        for (JournalEntry e : session.state().journal(session.account(), Instant.EPOCH)) {
+            if (e.source().equals(spamFolder.name()) && e.sourceUidValidity() == spamFolder.uidValidity()
+                    && (e.kind() == ActionKind.MOVE || e.kind() == ActionKind.EXPUNGE)) {
+                out.addAll(e.uids());
+            }
+        }
+        return out.build();
     }
 
     /** The copy in {@code folder}, found by its Message-ID and proven by its fingerprint. */

@@ -32,6 +32,8 @@ public final class LearnFlow {
     public static final int MAX_ATTEMPTS = FailedMessages.MAX_ATTEMPTS;
     /** Fetch batches learnt before their lessons are made durable and their messages moved: 500 messages by default. */
     static final int BATCHES_PER_GROUP = 10;
+    /** The journal step between the classifier's sync and the state's record of the lessons, for crash tests. */
+    static final String SYNCED_STEP = "learn.synced";
     /** Batches queued for the classifier beyond the one awaited. */
     private static final int BATCHES_AHEAD = 1;
     private final Session session;
@@ -126,10 +128,14 @@ public final class LearnFlow {
 
     /**
      * Makes a group's lessons durable, then records them and files the group as the settings say. Only what the
-     * classifier holds durably counts as learned.
+     * classifier holds durably counts as learned. The lessons go into the sync too: a crash before they are recorded
+     * here leaves them in the model, and the next run records them from there ({@link Recovery}).
      */
     private Committed commit(OpenFolder folder, Purpose purpose, String key, List<Fate> group) throws IOException {
-        session.classifier().sync();
+        Map<String, Label> lessons = new HashMap<>();
+        for (Fate f : group) if (f instanceof Fate.Learnt l) lessons.put(l.digest(), settings.label());
+        session.classifier().sync(lessons);
+        session.listener().step(SYNCED_STEP);
         List<FailedMessages.Failure> failures = new ArrayList<>();
         for (Fate f : group) if (f instanceof Fate.Refused r) failures.add(r.failure());
         FailedMessages.Outcome given = failedMessages.record(folder.name(), key, folder.uidValidity(), failures, false,

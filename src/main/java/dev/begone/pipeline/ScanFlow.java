@@ -277,6 +277,10 @@ public final class ScanFlow {
                 Decision decision = j.pre().needsClassifier() ? rules.afterClassifier(j.pre(), j.verdict()) : j.pre();
                 targets.put(uid, decision.target());
                 why.put(uid, decision.why());
+                for (Reason r : decision.reasons()) {
+                    // The message may stay where it is, leaving no journal line: the user hears of the slow rule here.
+                    if (r instanceof Reason.RuleGaveUp) session.listener().warning(folder.name() + " UID " + uid + ": " + r);
+                }
             }
             decided.put(uid, j);
             if (d != null) dispositions.put(uid, d);

@@ -28,6 +28,24 @@ public sealed interface Reason {
         }
     }
 
+    /**
+     * Routing rule {@code number}'s pattern backtracked past its budget on a value of {@code header}: the rule was
+     * taken as not matching this message. A warning for the user, whose pattern needs rewriting.
+     */
+    record RuleGaveUp(int number, String text, String origin, String header) implements Reason {
+        public RuleGaveUp {
+            Objects.requireNonNull(text, "text");
+            Objects.requireNonNull(origin, "origin");
+            Objects.requireNonNull(header, "header");
+        }
+
+        @Override
+        public String toString() {
+            return "rule " + number + " '" + text + "' (" + origin + ") gave up on " + header
+                    + ": its pattern backtracks too much on this value, so the rule was skipped (rewrite the pattern)";
+        }
+    }
+
     /** A recipient {@code user+tag@domain} named the folder {@code tag}. */
     record Tagged(String address, String tag) implements Reason {
         @Override

@@ -28,11 +28,18 @@ final class RoutingRules implements Stage<Incoming> {
 
     /** One rule, ready: its pattern compiled, its headers lower-cased (in the rule's order). */
     private record Compiled(int number, RoutingRule rule, Pattern pattern, List<String> headers) {
-        /** The first of the rule's headers (as written in the rule) with a matching value, or null. */
-        String matchingHeader(MessageHeaders h) {
+        /**
+         * The first of the rule's headers (as written in the rule) with a matching value, or null; a value on which
+         * the pattern spent its budget counts as not matching, and is told to {@code gaveUp}.
+         */
+        String matchingHeader(MessageHeaders h, List<Reason> gaveUp) {
             for (int k = 0; k < headers.size(); k++) {
                 for (String value : h.values(headers.get(k))) {
-                    if (pattern.matcher(value).find()) return rule.headers().get(k);
+                    try {
+                        if (pattern.matcher(new BoundedText(value)).find()) return rule.headers().get(k);
+                    } catch (BoundedText.Exhausted e) {
+                        gaveUp.add(new Reason.RuleGaveUp(number, rule.toString(), rule.origin(), rule.headers().get(k)));
+                    }
                 }
             }
             return null;
@@ -110,14 +117,18 @@ final class RoutingRules implements Stage<Incoming> {
             HeaderIndex index = byName.of(h, i);
             if (index != null) index.mark(h, i, candidates);
         }
+        List<Reason> gaveUp = new ArrayList<>(0);
+        Decision d = soFar;
         for (int r = candidates.nextSetBit(0); r >= 0; r = candidates.nextSetBit(r + 1)) {
             Compiled c = rules[r];
-            String header = c.matchingHeader(h);
+            String header = c.matchingHeader(h, gaveUp);
+            for (Reason g : gaveUp) d = d.because(g);
+            gaveUp.clear();
             if (header == null) continue;
             Reason why = new Reason.Rule(c.number(), c.rule().toString(), c.rule().origin(), header);
-            if (c.rule().target() instanceof Destination.Folder f) return noSpamCheck.route(soFar, f.name(), why);
-            return soFar.decide(Target.of(c.rule().target()), why); // DROP: to the Trash
+            if (c.rule().target() instanceof Destination.Folder f) return noSpamCheck.route(d, f.name(), why);
+            return d.decide(Target.of(c.rule().target()), why); // DROP: to the Trash
         }
-        return soFar;
+        return d;
     }
 }

@@ -69,7 +69,7 @@ public final class LearnThroughputBench {
                 for (SharedCorpus.Entry e : entries) futures.add(pool.submit(() -> c.learn(e.message(), e.spam() ? Label.SPAM : Label.HAM)));
                 int learnt = 0;
                 for (Future<LearnResult> f : futures) if (f.get() == LearnResult.LEARNED) learnt++;
-                c.sync();
+                c.sync(Map.of());
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 System.out.printf("%-8s raw: %d messages (%d learnt) in %.2f s%n", name, entries.size(), learnt, seconds);
                 return entries.size() / seconds;

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -151,7 +152,7 @@ class FusionClassifierTest {
         double learnt;
         try (var first = FusionClassifier.load(List.of(new Honest(), liar), weights)) {
             teach(first, liar);
-            first.sync();
+            first.sync(Map.of());
             liar.nextIsSpam = false;
             learnt = first.classify(HAM).logOdds();
         }
@@ -176,7 +177,7 @@ class FusionClassifierTest {
         Liar liar = new Liar();
         var f = FusionClassifier.load(List.of(BuiltinClassifier.inMemory(BuiltinOptions.defaults()), liar), weights);
         f.learn(HAM, Label.HAM);
-        f.sync();
+        f.sync(Map.of());
         ClassifierException e = assertThrows(ClassifierException.class, () -> FusionClassifier.load(
                 List.of(liar, BuiltinClassifier.inMemory(BuiltinOptions.defaults())), weights));
         assertEquals("fusion weights " + weights + " were learnt for builtin+liar with 2 weights, not for liar+builtin",
@@ -193,7 +194,7 @@ class FusionClassifierTest {
         var f = FusionClassifier.load(List.of(new Honest(), liar), weights);
         liar.nextIsSpam = false;
         assertEquals(5 * -0.3 + 1 * 2.0, f.classify(HAM).logOdds(), 1e-12, "honest says -3, the liar 20; no bias of 7");
-        f.sync();
+        f.sync(Map.of());
         FusionFile.Contents saved = FusionFile.read(weights);
         assertEquals(List.of(5.0, 1.0), java.util.Arrays.stream(saved.weights()).boxed().toList());
         assertEquals(List.of(3.0, 1.0, 1.0, 4.0), java.util.Arrays.stream(saved.precision()).boxed().toList());
@@ -205,7 +206,7 @@ class FusionClassifierTest {
         Liar liar = new Liar();
         var f = FusionClassifier.load(List.of(BuiltinClassifier.inMemory(BuiltinOptions.defaults()), liar), weights);
         f.learn(HAM, Label.HAM);
-        f.sync();
+        f.sync(Map.of());
         byte[] bytes = Files.readAllBytes(weights);
         bytes[bytes.length - 10] ^= 1;
         Files.write(weights, bytes);

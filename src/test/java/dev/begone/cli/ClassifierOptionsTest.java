@@ -8,6 +8,7 @@ import dev.begone.classify.ClassifierException;
 import dev.begone.classify.FusionClassifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,7 @@ class ClassifierOptionsTest {
         Path model = dir.resolve("account-builtin.model");
         try (Classifier c = o.create("builtin", model)) {
             assertTrue(c instanceof FusionClassifier, c.getClass().getName());
-            c.sync();
+            c.sync(Map.of());
         }
         assertTrue(Files.isRegularFile(model), "the builtin member's model");
         assertTrue(Files.isRegularFile(dir.resolve("account-builtin.model.spamassassin+builtin.fusion")),
@@ -38,7 +39,7 @@ class ClassifierOptionsTest {
         o.classifier = "spamassassin+builtin";
         o.jobs = 1;
         try (Classifier c = o.create("builtin", null)) {
-            c.sync();
+            c.sync(Map.of());
         }
         assertEquals(0, dir.toFile().list().length);
     }

@@ -29,7 +29,10 @@ import java.util.Random;
  * the same state, and the placement is compared with the expected one.
  */
 final class FaultSweep implements AutoCloseable {
-    /** The flows of the sweep and their isbg options (the account, server and spamd options come on top). */
+    /**
+     * The flows of the sweep and their isbg options (the account, server and spamd options come on top); a flow
+     * without options is the configured training workflow, run by {@code begone learn}.
+     */
     enum Flow {
         SCAN_MOVE("scan with UID MOVE", true, "--delete", "--expunge", "--noreport"),
         SCAN_COPY("scan with COPY + flag + EXPUNGE (no MOVE)", false, "--delete", "--expunge", "--noreport"),
@@ -41,7 +44,8 @@ final class FaultSweep implements AutoCloseable {
         LEARN_DESTROY("learn with --learnthendestroy --expunge", true, "--teachonly", "--learnspambox",
                 MarkedMailbox.LEARN_SPAM, "--learnhambox", MarkedMailbox.LEARN_HAM, "--learnthendestroy", "--expunge"),
         LEARN_FLAG("learn with --learnthenflag", true, "--teachonly", "--learnspambox", MarkedMailbox.LEARN_SPAM,
-                "--learnhambox", MarkedMailbox.LEARN_HAM, "--learnthenflag");
+                "--learnhambox", MarkedMailbox.LEARN_HAM, "--learnthenflag"),
+        TRAINING("training workflow, begone learn (builtin)", true);
 
         final String title;
         final boolean move;
@@ -51,6 +55,11 @@ final class FaultSweep implements AutoCloseable {
             this.title = title;
             this.move = move;
             this.options = List.of(options);
+        }
+
+        /** The configured training workflow, with the built-in classifier whose counts tell what was learnt. */
+        boolean configured() {
+            return options.isEmpty();
         }
     }
 
@@ -122,10 +131,16 @@ final class FaultSweep implements AutoCloseable {
         }
     }
 
-    /** One interrupted run and the clean run after it. */
-    record Outcome(Flow flow, Fault fault, boolean faultHit, IsbgCli.Run interrupted, IsbgCli.Run clean, Damage damage) {
+    /**
+     * One interrupted run and the clean run after it.
+     *
+     * @param lessons for the configured training workflow, how the built-in model's counts differ from one lesson
+     *                per message; null when they do not, or for other flows
+     */
+    record Outcome(Flow flow, Fault fault, boolean faultHit, IsbgCli.Run interrupted, IsbgCli.Run clean, Damage damage,
+            String lessons) {
         boolean ok() {
-            return faultHit && clean.exit() == 0 && damage.none();
+            return faultHit && clean.exit() == 0 && damage.none() && lessons == null;
         }
 
         @Override
@@ -134,6 +149,7 @@ final class FaultSweep implements AutoCloseable {
             StringBuilder sb = new StringBuilder(flow + " " + fault + ": ");
             if (!faultHit) sb.append("the fault point was not met (interrupted run exit ").append(interrupted.exit()).append("); ");
             if (clean.exit() != 0) sb.append("clean run exit ").append(clean.exit()).append(": ").append(firstLine(clean.err())).append("; ");
+            if (lessons != null) sb.append(lessons).append("; ");
             return sb.append(damage).toString();
         }
 
@@ -173,16 +189,20 @@ final class FaultSweep implements AutoCloseable {
         IsbgCli.Run run;
         System.setProperty(Steps.STEP_LOG_PROPERTY, stepLog.toString());
         try {
-            run = cli.run(args(flow, server));
+            run = cli.run(args(flow, server, home));
         } finally {
             System.clearProperty(Steps.STEP_LOG_PROPERTY);
         }
         if (run.exit() != 0) throw new AssertionError("the fault-free run of " + flow + " failed: " + run);
+        String lessons = lessons(flow, cli);
+        if (lessons != null) throw new AssertionError("the fault-free run of " + flow + ": " + lessons);
         List<String> commands = server.proxy().commands();
         List<String> steps = Files.exists(stepLog) ? Files.readAllLines(stepLog) : List.of();
         Map<String, List<Where>> placement = MarkedMailbox.placement(server.alice());
-        IsbgCli.Run again = cli.run(args(flow, server));
+        IsbgCli.Run again = cli.run(args(flow, server, home));
         if (again.exit() != 0) throw new AssertionError("a second fault-free run of " + flow + " failed: " + again);
+        lessons = lessons(flow, cli);
+        if (lessons != null) throw new AssertionError("a second fault-free run of " + flow + ": " + lessons);
         Reference ref = new Reference(flow, placement, commands, steps,
                 Damage.between(placement, MarkedMailbox.placement(server.alice())));
         references.put(flow, ref);
@@ -194,16 +214,17 @@ final class FaultSweep implements AutoCloseable {
         Reference ref = reference(flow);
         Server server = server(flow.move);
         MarkedMailbox.refill(server.dovecot(), "alice");
-        IsbgCli cli = cli(freshHome());
+        Path home = freshHome();
+        IsbgCli cli = cli(home);
         int dropsBefore = server.proxy().drops();
         server.proxy().policy(cut.policy());
-        IsbgCli.Run interrupted = cli.run(args(flow, server));
+        IsbgCli.Run interrupted = cli.run(args(flow, server, home));
         boolean hit = server.proxy().drops() > dropsBefore;
         if (!hit) System.out.println(flow + " " + cut + " was not met; the run sent " + server.proxy().commands());
         server.proxy().policy(FaultProxy.Policy.pass());
-        IsbgCli.Run clean = cli.run(args(flow, server));
+        IsbgCli.Run clean = cli.run(args(flow, server, home));
         return new Outcome(flow, cut, hit, interrupted, clean,
-                Damage.between(ref.placement(), MarkedMailbox.placement(server.alice())));
+                Damage.between(ref.placement(), MarkedMailbox.placement(server.alice())), lessons(flow, cli));
     }
 
     /** Halts a run of {@code flow} (in a child JVM) at {@code kill}, runs it again cleanly, and compares. */
@@ -212,13 +233,14 @@ final class FaultSweep implements AutoCloseable {
         Server server = server(flow.move);
         MarkedMailbox.refill(server.dovecot(), "alice");
         server.proxy().policy(FaultProxy.Policy.pass());
-        IsbgCli cli = cli(freshHome());
+        Path home = freshHome();
+        IsbgCli cli = cli(home);
         // C1 compiles enough for one short run and costs a fraction of the CPU of full tiered compilation.
         IsbgCli.Run interrupted = cli.runInChildJvm(List.of("-XX:TieredStopAtLevel=1",
-                "-D" + Steps.HALT_AT_PROPERTY + "=" + kill.property()), args(flow, server));
-        IsbgCli.Run clean = cli.run(args(flow, server));
+                "-D" + Steps.HALT_AT_PROPERTY + "=" + kill.property()), args(flow, server, home));
+        IsbgCli.Run clean = cli.run(args(flow, server, home));
         return new Outcome(flow, kill, interrupted.exit() == 137, interrupted, clean,
-                Damage.between(ref.placement(), MarkedMailbox.placement(server.alice())));
+                Damage.between(ref.placement(), MarkedMailbox.placement(server.alice())), lessons(flow, cli));
     }
 
     /**
@@ -263,7 +285,36 @@ final class FaultSweep implements AutoCloseable {
         return new IsbgCli(home).env("PW", Dovecot.PASSWORDS.get("alice"));
     }
 
-    private List<String> args(Flow flow, Server server) {
+    /**
+     * For the configured training workflow: null when the built-in model learnt each training message exactly once
+     * (a message learnt twice counts twice), else how its counts differ.
+     */
+    private static String lessons(Flow flow, IsbgCli cli) throws Exception {
+        if (!flow.configured()) return null;
+        long spam = MarkedMailbox.seeds().stream().filter(s -> s.folder().equals(MarkedMailbox.LEARN_SPAM)).count();
+        long ham = MarkedMailbox.seeds().stream().filter(s -> s.folder().equals(MarkedMailbox.LEARN_HAM)).count();
+        List<Long> learnt = BuiltinCounts.of(cli.env(), "alice");
+        long learntSpam = learnt.get(0);
+        long learntHam = learnt.get(1);
+        return learntSpam == spam && learntHam == ham ? null
+                : "builtin learnt " + learntSpam + " spam and " + learntHam + " ham, not " + spam + " and " + ham;
+    }
+
+    private List<String> args(Flow flow, Server server, Path home) throws IOException {
+        if (flow.configured()) {
+            Path config = home.resolve("config.yaml");
+            Files.writeString(config, """
+                    accounts:
+                      - name: alice
+                        classifier: builtin
+                        partial-run: 0
+                        imap: { host: 127.0.0.1, port: %d, tls: plaintext, user: alice, password: { env: PW } }
+                        folders: { scan: [INBOX], spam: %s }
+                        training: { learn-spam: [%s], learn-ham: [%s], after: { spam: %s, ham: %s } }
+                    """.formatted(server.proxy().port(), MarkedMailbox.SPAM, MarkedMailbox.LEARN_SPAM, MarkedMailbox.LEARN_HAM,
+                    MarkedMailbox.LEARNED_SPAM, MarkedMailbox.LEARNED_HAM));
+            return List.of("learn", "--config", config.toString());
+        }
         List<String> args = new ArrayList<>(List.of("isbg", "--imaphost", "127.0.0.1", "--imapport",
                 String.valueOf(server.proxy().port()), "--nossl", "--allow-plaintext", "--imapuser", "alice",
                 "--password-env", "PW", "--noninteractive", "--spamc", "--spamd", "127.0.0.1:" + spamd.port(),

@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 /**
  * bench/fault-sweep: every point of {@link FaultSweep}, per flow: the connection cut before and after every command
  * of a fault-free run, then kill -9 at every journal step it passed (each occurrence). Prints, per flow and kind,
- * the points tried, the messages lost, duplicated, misplaced or left with the wrong flags, the clean runs that
- * failed, the points the run never met, and then every point that did harm. Asserts nothing.
+ * the points tried, the messages lost, duplicated, misplaced or left with the wrong flags, the points after which
+ * the classifier's counts were not one lesson per message (the training workflow), the clean runs that failed, the
+ * points the run never met, and then every point that did harm. Asserts nothing.
  *
  * <p>Arguments: flow names (e.g. {@code scan_copy learn_flag}; default all), and {@code --cuts-only} or
  * {@code --kills-only}.
@@ -39,8 +40,8 @@ public final class FaultSweepBench {
         if (flows.isEmpty()) flows = EnumSet.allOf(Flow.class);
         Path tmp = Files.createTempDirectory("begone-fault-sweep");
         List<String> harm = new ArrayList<>();
-        System.out.printf("%-45s %-5s %6s %5s %5s %9s %5s %12s %9s %8s%n", "flow", "fault", "points", "lost", "dup",
-                "misplaced", "flags", "failed-runs", "unreached", "seconds");
+        System.out.printf("%-45s %-5s %6s %5s %5s %9s %5s %8s %12s %9s %8s%n", "flow", "fault", "points", "lost", "dup",
+                "misplaced", "flags", "relearnt", "failed-runs", "unreached", "seconds");
         try (Spamd spamd = Spamd.start(Files.createDirectories(tmp.resolve("spamd")));
                 FaultSweep sweep = new FaultSweep(Files.createDirectories(tmp.resolve("sweep")), spamd)) {
             for (Flow flow : flows) {
@@ -72,6 +73,7 @@ public final class FaultSweepBench {
         int dup = 0;
         int misplaced = 0;
         int flags = 0;
+        int relearnt = 0;
         int failedRuns = 0;
         int unreached = 0;
         for (Outcome o : outcomes) {
@@ -79,13 +81,14 @@ public final class FaultSweepBench {
             dup += o.damage().duplicated().size();
             misplaced += o.damage().misplaced().size();
             flags += o.damage().flags().size();
+            if (o.lessons() != null) relearnt++;
             if (o.clean().exit() != 0) failedRuns++;
             // A point this run never met (a NOOP or login the connection pool skipped) did no harm by itself.
             if (!o.faultHit()) unreached++;
-            if (o.clean().exit() != 0 || !o.damage().none()) harm.add(o.toString());
+            if (o.clean().exit() != 0 || !o.damage().none() || o.lessons() != null) harm.add(o.toString());
         }
-        System.out.printf("%-45s %-5s %6d %5d %5d %9d %5d %12d %9d %8.1f%n", flow.title, kind, outcomes.size(), lost, dup,
-                misplaced, flags, failedRuns, unreached, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("%-45s %-5s %6d %5d %5d %9d %5d %8d %12d %9d %8.1f%n", flow.title, kind, outcomes.size(), lost, dup,
+                misplaced, flags, relearnt, failedRuns, unreached, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Best effort: the temp dir holds only test mail and state. */

@@ -3,10 +3,9 @@ package dev.begone.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.begone.classify.Label;
-import dev.begone.classify.builtin.BuiltinClassifier;
-import dev.begone.classify.builtin.BuiltinOptions;
+import dev.begone.imap.ImapMailStore;
 import dev.begone.imap.ImapSettings;
+import dev.begone.imap.MailStore;
 import dev.begone.imap.TlsMode;
 import dev.begone.state.StatePaths;
 import dev.begone.state.StateStore;
@@ -19,6 +18,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +95,7 @@ class TrainingOnDovecotTest {
 
     /** What the built-in model of alice has learnt, as its own counts say: {spam, ham}. */
     List<Long> learnt() throws Exception {
-        Path model = StatePaths.defaults(cli().env()).modelFile(ConfiguredAccount.stateKey("alice"), "builtin");
-        BuiltinClassifier c = BuiltinClassifier.load(model, BuiltinOptions.defaults());
-        return List.of(c.learned(Label.SPAM), c.learned(Label.HAM));
+        return BuiltinCounts.of(cli().env(), "alice");
     }
 
     void fillReportFolders() throws Exception {
@@ -267,9 +266,61 @@ class TrainingOnDovecotTest {
                 unknown.err().lines().findFirst().orElseThrow());
     }
 
-    /** A kill -9 once the plan to move learnt spam is journaled, and once Dovecot has moved it: the next run finishes. */
+    /**
+     * A filed spam that begone's own archiving takes out of the spam folder was judged by no user: found again in the
+     * archive, it is not learnt as ham.
+     */
+    @Test
+    void aFiledSpamBegoneArchivesOutOfTheSpamFolderTeachesNothing() throws Exception {
+        byte[] old = TestMail.pitch(50);
+        dovecot.replace("alice", Map.of("Spam/False Negatives", List.of()));
+        try (MailStore store = ImapMailStore.connect(alice())) {
+            store.append("Spam/False Negatives", old, Set.of(), Instant.now().minus(Duration.ofDays(400)));
+        }
+        Path file = config("""
+                { learn-spam: ["Spam/False Negatives"], after: { spam: Junk }, from-moves: true }
+                    archive: [ { folder: Junk, older-than-days: 30, into: "Archive/{year}" } ]""");
+
+        assertEquals(new IsbgCli.Run(0, "", ""), cli().run("run", "--config", file.toString()));
+        assertEquals(List.of(1L, 0L), learnt());
+        assertEquals(Set.of(), ids("Junk"), "archived by the first run, after the spam folder was looked at");
+
+        assertEquals(new IsbgCli.Run(0, "", ""), cli().run("run", "--config", file.toString()));
+
+        assertEquals(List.of(1L, 0L), learnt());
+    }
+
+    /**
+     * A kill -9 once the built-in model is saved with what the user's move into the spam folder taught, before the
+     * state records it: the next run sees the move again and does not learn it a second time.
+     */
+    @Test
+    void aRunKilledOnceTheModelHoldsAUsersMoveIntoTheSpamFolderLearnsItOnce() throws Exception {
+        List<byte[]> inbox = TestMail.hams(40, 2);
+        dovecot.replace("alice", Map.of("INBOX", inbox));
+        Path file = config("{ from-moves: true }");
+        assertEquals(0, cli().run("run", "--config", file.toString()).exit(), "notes what the spam folder holds");
+        Mailbox.move(alice(), "INBOX", TestMail.messageId(inbox.get(0)), "Junk");
+
+        IsbgCli.Run killed = cli().runInChildJvm(List.of("-D" + Steps.HALT_AT_PROPERTY + "=learn.synced"),
+                List.of("run", "--config", file.toString()));
+        assertEquals(137, killed.exit(), killed.toString());
+        assertEquals(List.of(1L, 0L), learnt());
+
+        IsbgCli.Run next = cli().run("run", "--config", file.toString());
+
+        assertEquals(0, next.exit(), next.toString());
+        assertEquals(List.of(1L, 0L), learnt());
+        assertEquals(TestMail.messageIds(inbox.subList(0, 1)), ids("Junk"));
+    }
+
+    /**
+     * A kill -9 once the built-in model is saved with the spam's lessons but before the state records them, once the
+     * plan to move learnt spam is journaled, and once Dovecot has moved it: the next run finishes, and learns the
+     * spam, which the saved model holds already, not a second time.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"move.intent", "move.sent"})
+    @ValueSource(strings = {"learn.synced", "move.intent", "move.sent"})
     void aRunKilledBetweenLearningAndMovingLosesNothingAndLearnsNothingTwice(String step) throws Exception {
         fillReportFolders();
         Path file = config(RSPAMD_TRAINER);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.begone.imap.ImapMailStore;
+import dev.begone.imap.ImapSettings;
 import dev.begone.imap.MailStore;
 import dev.begone.imap.TlsMode;
 import dev.begone.testing.Dovecot;
@@ -85,6 +86,94 @@ class WatchCommandOnDovecotTest {
                 assertEquals("alice", json.readTree(line).get("account").asText(), line);
             }
         }
+    }
+
+    /**
+     * The issue's "user moves" under watch: acting as a mail client, the test moves a spam begone filed back to INBOX,
+     * an inbox message into the spam folder and another into a training folder, one at a time; each shows in the
+     * built-in model's counts within the bound (the time is printed), and begone's own filing teaches nothing.
+     */
+    @Test
+    void theUsersMovesAreLearntAsTheyHappenUnderWatchAndBegonesOwnFilingTeachesNothingNorLoops() throws Exception {
+        int port = ServerProcess.freePorts(1)[0];
+        String accounts = ALICE + "    training: { from-moves: true }\n";
+        try (WatchProcess watch = WatchProcess.start(env(), List.of(),
+                List.of("--config", config(accounts, "metrics: { listen: 127.0.0.1:" + port + " }\n")))) {
+            awaitReady(watch, "alice");
+            for (String folder : List.of("Junk", "TrainSpam", "TrainHam")) {
+                watch.awaitLine(l -> l.startsWith("alice: waiting for new mail in " + folder + " "), BOUND);
+            }
+            byte[] spam = TestMail.pitch(500);
+            append("alice", spam);
+            watch.awaitLine(l -> l.equals("alice: 1 message of INBOX moved to Junk"), BOUND);
+            List<Long> filed = awaitLearnt(List.of((long) TRAINING, (long) TRAINING));
+
+            List<Long> millis = new ArrayList<>();
+            millis.add(learnt(() -> Mailbox.move(alice(), "Junk", TestMail.messageId(spam), "INBOX"), plus(filed, 0, 1)));
+            millis.add(learnt(() -> Mailbox.move(alice(), "INBOX", TestMail.messageId(TestMail.ham(100)), "Junk"), plus(filed, 1, 1)));
+            millis.add(learnt(() -> Mailbox.move(alice(), "INBOX", TestMail.messageId(TestMail.ham(101)), "TrainSpam"),
+                    plus(filed, 2, 1)));
+            System.out.println("user's move confirmed -> builtin's counts show it learnt under begone watch "
+                    + "(out of Junk, into Junk, into TrainSpam): " + millis + " ms");
+
+            // Each lesson once: the filed spam the user took back stays in INBOX, not filed again.
+            assertEquals(plus(filed, 2, 1), builtinCounts());
+            assertEquals(TestMail.messageIds(List.of(spam, TestMail.ham(102))), ids("alice", "INBOX"));
+            assertEquals(TestMail.messageIds(List.of(TestMail.ham(100))), ids("alice", "Junk"));
+            // Four changes woke training (begone's filing and the user's three moves) and three connections came up:
+            // a loop of begone waking itself would count far more.
+            double trainCycles = counter(port, "begone_cycles_total{account=\"alice\",cycle=\"train\"}");
+            System.out.println("training cycles under watch: " + trainCycles);
+            assertTrue(trainCycles <= 12, "train cycles: " + trainCycles);
+            watch.terminate();
+            assertEquals(0, watch.awaitExit(Duration.ofSeconds(10)));
+        }
+    }
+
+    private interface ClientAction {
+        void run() throws Exception;
+    }
+
+    /** Does {@code action} and waits until the model's counts are {@code expected}: the time it took, in ms. */
+    private long learnt(ClientAction action, List<Long> expected) throws Exception {
+        action.run();
+        long done = System.nanoTime();
+        awaitLearnt(expected);
+        return (System.nanoTime() - done) / 1_000_000;
+    }
+
+    /** Waits, within the bound, until the built-in model's saved counts are {@code expected}; fails if they pass it. */
+    private List<Long> awaitLearnt(List<Long> expected) throws Exception {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        List<Long> now = builtinCounts();
+        while (!now.equals(expected)) {
+            if (now.get(0) > expected.get(0) || now.get(1) > expected.get(1) || System.nanoTime() > deadline) {
+                throw new AssertionError("builtin's counts {spam, ham}: " + now + ", expected " + expected);
+            }
+            Thread.sleep(50);
+            now = builtinCounts();
+        }
+        return now;
+    }
+
+    private static List<Long> plus(List<Long> counts, long spam, long ham) {
+        return List.of(counts.get(0) + spam, counts.get(1) + ham);
+    }
+
+    /** What the built-in model of alice has learnt as saved, as its own counts say: {spam, ham}. */
+    private List<Long> builtinCounts() throws Exception {
+        return BuiltinCounts.of(env(), "alice");
+    }
+
+    private static double counter(int port, String series) throws Exception {
+        String metrics = get(HttpClient.newHttpClient(), port, "/metrics").body();
+        Matcher m = Pattern.compile(Pattern.quote(series) + " (\\S+)\n").matcher(metrics);
+        assertTrue(m.find(), series + " in " + metrics);
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static ImapSettings alice() {
+        return dovecot().settings("alice", TlsMode.IMPLICIT);
     }
 
     @Test

@@ -144,6 +144,35 @@ class AccountWatcherTest {
     }
 
     @Test
+    void trainingFoldersAreLearntFromOnConnectAndWhenTheyChangeAndAFailedTrainingHoldsUpNoScan() throws Exception {
+        start("alice", List.of("INBOX"), List.of("Junk", "report_spam"));
+        Set<String> trained = new HashSet<>();
+        boolean scanned = false;
+        for (int i = 0; i < 100 && (trained.size() < 2 || !scanned); i++) {
+            Run r = script.runs.poll(10, TimeUnit.SECONDS);
+            assertNotNull(r, "no cycle");
+            if (r.cycle() == Cycle.TRAIN) trained.addAll(r.folders());
+            scanned |= r.cycle() == Cycle.SCAN;
+        }
+        assertEquals(Set.of("Junk", "report_spam"), trained);
+        assertTrue(scanned);
+
+        script.trainFailures.add(new IllegalStateException("classifier unreachable"));
+        script.waiter("Junk").newMail();
+        Failure f = recorder.nextFailure();
+        assertEquals(Cycle.TRAIN, f.cycle());
+        assertEquals(Set.of("Junk"), script.nextRun(Cycle.TRAIN).folders());
+
+        script.waiter("INBOX").newMail();
+        assertEquals(T0, script.nextRun(Cycle.SCAN).at(), "new mail is filed while training waits out its backoff");
+        ticker.awaitParkedUntil(T0.plus(f.retryIn()));
+        ticker.advance(f.retryIn());
+        Run retried = script.nextRun(Cycle.TRAIN);
+        assertEquals(Set.of("Junk"), retried.folders());
+        assertEquals(T0.plus(f.retryIn()), retried.at());
+    }
+
+    @Test
     void aFailedCycleIsRetriedAfterItsBackoffWithTheSameFolders() throws Exception {
         script.failNextScan(new IllegalStateException("classifier unreachable"));
         start("alice", List.of("INBOX"));
@@ -271,13 +300,18 @@ class AccountWatcherTest {
     }
 
     private void start(String name, List<String> folders) {
-        AccountWatcher w = new AccountWatcher(account(name, folders, script), ticker, recorder, SEED);
+        start(name, folders, List.of());
+    }
+
+    private void start(String name, List<String> folders, List<String> trainingFolders) {
+        AccountWatcher w = new AccountWatcher(new WatchedAccount(name, folders, trainingFolders, PERIOD, script::open, script.work()),
+                ticker, recorder, SEED);
         started.add(w);
         w.start();
     }
 
     private static WatchedAccount account(String name, List<String> folders, Script script) {
-        return new WatchedAccount(name, folders, PERIOD, script::open, script.work());
+        return new WatchedAccount(name, folders, List.of(), PERIOD, script::open, script.work());
     }
 
     private record Run(Cycle cycle, Set<String> folders, Instant at) {}
@@ -290,6 +324,7 @@ class AccountWatcherTest {
         final BlockingQueue<Run> runs = new LinkedBlockingQueue<>();
         final Set<String> closed = ConcurrentHashMap.newKeySet();
         final BlockingQueue<Exception> scanFailures = new LinkedBlockingQueue<>();
+        final BlockingQueue<Exception> trainFailures = new LinkedBlockingQueue<>();
         volatile Exception periodicFailure;
         volatile boolean holdScan;
         volatile boolean ignoreStop;
@@ -311,6 +346,13 @@ class AccountWatcherTest {
                         finishMessageInHand.await();
                         messagesFinished.incrementAndGet();
                     }
+                }
+
+                @Override
+                public void train(Set<String> folders, StopSignal stop) throws Exception {
+                    runs.add(new Run(Cycle.TRAIN, folders, ticker.now()));
+                    Exception e = trainFailures.poll();
+                    if (e != null) throw e;
                 }
 
                 @Override

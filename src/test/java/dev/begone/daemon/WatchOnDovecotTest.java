@@ -186,8 +186,8 @@ class WatchOnDovecotTest {
     }
 
     private WatchedAccount account(String user, MoveAll work) {
-        return new WatchedAccount(user, List.of("INBOX"), WatchedAccount.DEFAULT_PERIODIC_EVERY,
-                ImapWaiters.opener(work.connect, Duration.ofSeconds(1)), work);
+        return new WatchedAccount(user, List.of("INBOX"), List.of(), WatchedAccount.DEFAULT_PERIODIC_EVERY,
+                ImapWaiters.opener(work.connect, Duration.ofSeconds(1), Set.of(), Set.of()), work);
     }
 
     private Callable<MailStore> connect(String user, String password) {
@@ -294,6 +294,12 @@ class WatchOnDovecotTest {
                 }
             }
             scans.add(true);
+        }
+
+        /** Never called: these accounts watch no training folder. */
+        @Override
+        public void train(Set<String> folders, StopSignal stop) {
+            throw new AssertionError("training of " + folders + " with no training folder watched");
         }
 
         @Override

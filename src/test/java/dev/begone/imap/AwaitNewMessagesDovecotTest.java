@@ -127,6 +127,35 @@ class AwaitNewMessagesDovecotTest {
         }
     }
 
+    /** The spam folder's wait in begone watch: a user's move out of it (an EXPUNGE there) wakes it too. */
+    @Test
+    void aMessageMovedOutWakesAWaitForChangesButNotAWaitForNewMessages(TestInfo info) throws Exception {
+        String folder = folderFor(info);
+        dovecot.deliver("alice", folder, List.of(message("a@test", "a"), message("b@test", "b")));
+        Trace trace = new Trace();
+        try (MailStore store = ImapMailStore.connect(Variants.trace(dovecot.settings("alice", TlsMode.STARTTLS), trace.stream()));
+                MailStore.OpenFolder open = store.open(folder, true);
+                MailStore other = ImapMailStore.connect(dovecot.settings("alice", TlsMode.STARTTLS))) {
+            Future<Boolean> changes = threads.submit(() -> open.awaitChanges(LONG, LONG));
+            trace.awaitText("+ idling");
+            long moved;
+            try (MailStore.OpenFolder writable = other.open(folder, false)) {
+                writable.move(UidSet.of(1), "INBOX");
+                moved = System.nanoTime();
+            }
+            assertTrue(changes.get(LONG.toSeconds(), TimeUnit.SECONDS));
+            System.out.println("MOVE out confirmed -> waiter for changes returned: " + (System.nanoTime() - moved) / 1_000_000 + " ms");
+            assertEquals(1, open.messageCount());
+
+            try (MailStore.OpenFolder writable = other.open(folder, false)) {
+                writable.move(UidSet.of(2), "INBOX");
+            }
+            assertFalse(open.awaitNewMessages(Duration.ofMillis(1500), LONG), "a departure is no new mail");
+            assertEquals(0, open.messageCount());
+            assertTrue(open.awaitChanges(Duration.ofMillis(100), LONG), "the departure is still reported to a wait for changes");
+        }
+    }
+
     @Test
     void interruptEndsIdleWithDoneAndLeavesTheConnectionUsable(TestInfo info) throws Exception {
         String folder = folderFor(info);

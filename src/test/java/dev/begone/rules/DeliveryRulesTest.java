@@ -164,6 +164,34 @@ class DeliveryRulesTest {
     }
 
     @Test
+    @Timeout(10)
+    void aPatternThatBacktracksWithoutEndIsSkippedForThatMessageAndTheNextRuleStillRoutes() {
+        Filing f = new Filing(new Filing.Routing(List.of(
+                new RoutingRule(List.of("Subject"), "(.*a){12}x", new Destination.Folder("slow"), "alice.rules:1"),
+                new RoutingRule(List.of("Subject"), "aaaa", new Destination.Folder("fast"), "alice.rules:2")), false, List.of()),
+                Filing.Senders.NONE, Optional.empty(), Filing.Levels.NONE);
+        // about 40^12 ways to share the a's among the twelve groups before the missing x fails the match: years of work
+        Decision d = DeliveryRules.compile(f, Set.of()).beforeClassifier(
+                MessageHeaders.parse(message("Subject: " + "a".repeat(40) + "!")), DuplicateLog.EMPTY);
+
+        assertEquals(new Target.Folder("fast"), d.target());
+        assertEquals("rule 1 'Subject:(.*a){12}x:slow' (alice.rules:1) gave up on Subject: its pattern backtracks too much on "
+                + "this value, so the rule was skipped (rewrite the pattern); rule 2 'Subject:aaaa:fast' (alice.rules:2) matched Subject", d.why());
+    }
+
+    @Test
+    void aLeadingDotStarPatternStillMatchesAtTheEndOfALongValue() {
+        Filing f = new Filing(new Filing.Routing(List.of(
+                new RoutingRule(List.of("References"), ".*@lists\\.example\\.org", new Destination.Folder("bills"), "alice.rules:1")), false, List.of()),
+                Filing.Senders.NONE, Optional.empty(), Filing.Levels.NONE);
+        // read from each of 10,000 starts before the one that matches: quadratic, yet within the budget
+        Decision d = DeliveryRules.compile(f, Set.of()).beforeClassifier(
+                MessageHeaders.parse(message("References: " + "<abc@x.test> ".repeat(770) + "<id@lists.example.org>")), DuplicateLog.EMPTY);
+
+        assertEquals(new Target.Folder("bills"), d.target());
+    }
+
+    @Test
     void aFirstCopyIsToBeRememberedAndAFinalDecisionKeepsThatDebt() {
         Decision pending = aliceRules.beforeClassifier(MessageHeaders.parse(message("From: a@elsewhere.test\nMessage-ID: <new@x.test>")), ALICE_LOG);
         DuplicateFollowUp remember = new DuplicateFollowUp(new DuplicateKey(Duplicates.By.MESSAGE_ID, "<new@x.test>"), Optional.empty());

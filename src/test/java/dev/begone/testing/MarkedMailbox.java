@@ -34,7 +34,10 @@ public final class MarkedMailbox {
     public static final String LEARN_SPAM = "LearnSpam";
     public static final String LEARN_HAM = "LearnHam";
     public static final String HAM_ARCHIVE = "HamArchive";
-    private static final List<String> FOLDERS = List.of(INBOX, SPAM, LEARN_SPAM, LEARN_HAM, HAM_ARCHIVE);
+    /** Where the configured training workflow moves what it learnt (rspamd-trainer's folders). */
+    public static final String LEARNED_SPAM = "learned_spam";
+    public static final String LEARNED_HAM = "learned_ham";
+    private static final List<String> FOLDERS = List.of(INBOX, SPAM, LEARN_SPAM, LEARN_HAM, HAM_ARCHIVE, LEARNED_SPAM, LEARNED_HAM);
 
     /** The flags whose loss or gain a user notices; \Seen and \Recent are left out. */
     private static final Set<String> FLAGS_THAT_MATTER = Set.of("\\Deleted", "\\Flagged");

@@ -9,6 +9,7 @@ import dev.begone.classify.Verdict;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -80,6 +81,8 @@ public final class BuiltinClassifier implements Classifier {
     private volatile long hamLearned;
     /** Counts updates, so that learning can tell whether the margin a thread computed is still the model's. */
     private volatile long version;
+    /** The lessons the model file holds: those of its last save (see {@link Classifier#sync}). */
+    private volatile Map<String, Label> lastSynced;
 
     private BuiltinClassifier(BuiltinOptions options, Path modelFile, ModelFile.Contents contents) {
         this.options = options;
@@ -97,6 +100,7 @@ public final class BuiltinClassifier implements Classifier {
         this.bias = features.biasIndex();
         this.spamLearned = contents.spamLearned();
         this.hamLearned = contents.hamLearned();
+        this.lastSynced = contents.lessons();
     }
 
     /** A model kept in memory only ({@link #save} is refused), e.g. for evaluation. */
@@ -110,14 +114,26 @@ public final class BuiltinClassifier implements Classifier {
         return new BuiltinClassifier(options, modelFile, ModelFile.read(modelFile, options));
     }
 
-    /** Saves the model when it lives in a file; an in-memory model has nothing to make durable. */
+    /**
+     * Saves the model with {@code lessons} when it lives in a file; an in-memory model has nothing to make durable.
+     * The lessons are in the very file that holds what they taught, so a crash cannot part the two.
+     */
     @Override
-    public void sync() throws ClassifierException {
-        if (modelFile != null) save();
+    public void sync(Map<String, Label> lessons) throws ClassifierException {
+        if (modelFile != null) save(lessons);
+    }
+
+    @Override
+    public Map<String, Label> lastSynced() {
+        return lastSynced;
     }
 
     /** Writes the model atomically: a crash leaves either the old or the new file, never a torn one. */
     public void save() throws ClassifierException {
+        save(Map.of());
+    }
+
+    private void save(Map<String, Label> lessons) throws ClassifierException {
         if (modelFile == null) throw new IllegalStateException("this model is in memory only; it has no file");
         synchronized (lock) {
             int n = cells.length / 3;
@@ -131,7 +147,8 @@ public final class BuiltinClassifier implements Classifier {
                 counts[2 * i + 1] = hamCount(cells[3 * i + 2]);
             }
             ModelFile.write(modelFile, new ModelFile.Contents(features.hashBits(), features.windowBytes(),
-                    features.textBytes(), spamLearned, hamLearned, weights, gradients, counts));
+                    features.textBytes(), spamLearned, hamLearned, weights, gradients, counts, lessons));
+            lastSynced = Map.copyOf(lessons);
         }
     }
 

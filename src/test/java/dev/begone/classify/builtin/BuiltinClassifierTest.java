@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -218,6 +219,40 @@ class BuiltinClassifierTest {
         try (var files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList(), "no temp file may be left behind");
         }
+    }
+
+    @Test
+    void theLessonsOfASyncAreSavedInTheModelFileAndLoadedBackAndEachSyncReplacesThem() throws Exception {
+        Path file = dir.resolve("model.bin");
+        BuiltinClassifier c = trained(BuiltinClassifier.load(file, BuiltinOptions.defaults()), 5);
+        Map<String, Label> first = Map.of("a".repeat(64), Label.SPAM, "b".repeat(64), Label.HAM, "ünïcode", Label.HAM);
+        c.sync(first);
+        assertEquals(first, c.lastSynced());
+        BuiltinClassifier loaded = BuiltinClassifier.load(file, BuiltinOptions.defaults());
+        assertEquals(first, loaded.lastSynced());
+        assertEquals(5, loaded.learned(Label.SPAM));
+
+        loaded.sync(Map.of("c".repeat(64), Label.SPAM));
+        assertEquals(Map.of("c".repeat(64), Label.SPAM), BuiltinClassifier.load(file, BuiltinOptions.defaults()).lastSynced());
+    }
+
+    @Test
+    void aModelFileOfVersionTwoWrittenBeforeLessonsLoadsWithNone() throws Exception {
+        Path file = dir.resolve("model.bin");
+        trained(BuiltinClassifier.load(file, BuiltinOptions.defaults()), 7).save();
+        byte[] v3 = Files.readAllBytes(file);
+        // Version 3's header is version 2's with the length of the lessons (here 0) before the checksum.
+        int version = "begone-builtin\n".length();
+        int lessonLength = version + 4 * 4 + 2 * 8;
+        byte[] v2 = new byte[v3.length - 4];
+        System.arraycopy(v3, 0, v2, 0, lessonLength);
+        System.arraycopy(v3, lessonLength + 4, v2, lessonLength, v3.length - lessonLength - 4);
+        v2[version + 3] = 2;
+        Files.write(file, v2);
+
+        BuiltinClassifier loaded = BuiltinClassifier.load(file, BuiltinOptions.defaults());
+        assertEquals(7, loaded.learned(Label.SPAM));
+        assertEquals(Map.of(), loaded.lastSynced());
     }
 
     @Test
