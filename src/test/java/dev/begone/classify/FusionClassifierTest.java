@@ -180,8 +180,24 @@ class FusionClassifierTest {
         f.sync(Map.of());
         ClassifierException e = assertThrows(ClassifierException.class, () -> FusionClassifier.load(
                 List.of(liar, BuiltinClassifier.inMemory(BuiltinOptions.defaults())), weights));
-        assertEquals("fusion weights " + weights + " were learnt for builtin+liar with 3 weights, not for liar+builtin",
+        assertEquals("fusion weights " + weights + " were learnt for builtin+liar with 2 weights, not for liar+builtin",
                 e.getMessage());
+    }
+
+    @Test
+    void aCombinationSavedWithABiasGoesOnWithoutIt() throws ClassifierException {
+        Path weights = dir.resolve("fusion.weights");
+        Liar liar = new Liar();
+        // Weights 5 and 1 (scaled inputs: log-odds / 10), bias 7; precision rows (3 1 9) (1 4 9) (9 9 9).
+        FusionFile.write(weights, new FusionFile.Contents(List.of("honest", "liar"), true, new double[] {5, 1, 7},
+                new double[] {3, 1, 9, 1, 4, 9, 9, 9, 9}));
+        var f = FusionClassifier.load(List.of(new Honest(), liar), weights);
+        liar.nextIsSpam = false;
+        assertEquals(5 * -0.3 + 1 * 2.0, f.classify(HAM).logOdds(), 1e-12, "honest says -3, the liar 20; no bias of 7");
+        f.sync(Map.of());
+        FusionFile.Contents saved = FusionFile.read(weights);
+        assertEquals(List.of(5.0, 1.0), java.util.Arrays.stream(saved.weights()).boxed().toList());
+        assertEquals(List.of(3.0, 1.0, 1.0, 4.0), java.util.Arrays.stream(saved.precision()).boxed().toList());
     }
 
     @Test

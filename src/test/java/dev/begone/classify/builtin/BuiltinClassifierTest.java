@@ -291,6 +291,25 @@ class BuiltinClassifierTest {
     }
 
     @Test
+    void defaultModelTakesUnderSixteenMegabytesInMemory() {
+        long bytes = BuiltinClassifier.inMemory(BuiltinOptions.defaults()).memoryBytes();
+        assertTrue(bytes < 16_000_000, "model takes " + bytes + " bytes");
+    }
+
+    @Test
+    void countsPastSixteenBitsAreHalvedTogetherKeepingTheirRatio() {
+        int packed = BuiltinClassifier.packCounts(65_535, 999);
+        assertEquals(65_535, BuiltinClassifier.spamCount(packed));
+        assertEquals(999, BuiltinClassifier.hamCount(packed));
+        int halved = BuiltinClassifier.counted(packed, true);
+        assertEquals(32_768, BuiltinClassifier.spamCount(halved));
+        assertEquals(500, BuiltinClassifier.hamCount(halved));
+        int loaded = BuiltinClassifier.packCounts(1_000_000, 3);
+        assertEquals(62_500, BuiltinClassifier.spamCount(loaded));
+        assertEquals(1, BuiltinClassifier.hamCount(loaded));
+    }
+
+    @Test
     void scoringRunsConcurrentlyWithLearning() throws Exception {
         BuiltinClassifier c = trained(BuiltinClassifier.inMemory(BuiltinOptions.defaults()), 30);
         ExecutorService pool = Executors.newFixedThreadPool(4);
