@@ -81,11 +81,13 @@ final class ClassifierOptions {
         } catch (IllegalArgumentException e) {
             throw ExitException.badArguments("--spamd " + spamd + ": " + e.getMessage());
         }
-        rspamdOptions(false);
+        // Read here too, not only when Rspamd is first asked: the classifier opens at first use, which a run with
+        // nothing to score never reaches, and a file that cannot be read is a bad option (exit 10) either way.
+        rspamdOptions();
     }
 
-    /** Rspamd's options; the password file is read only when {@code withPassword}, i.e. when about to connect. */
-    private RspamdOptions rspamdOptions(boolean withPassword) {
+    /** Rspamd's options, the password file's first line included. */
+    private RspamdOptions rspamdOptions() {
         RspamdOptions o = RspamdOptions.defaults().withMaxConcurrent(jobs);
         try {
             o = o.withScanner(RspamdOptions.parseAddress(rspamd));
@@ -102,7 +104,7 @@ final class ClassifierOptions {
         } catch (IllegalArgumentException e) {
             throw ExitException.badArguments("--rspamd-threshold: " + e.getMessage());
         }
-        if (withPassword && rspamdPasswordFile != null) {
+        if (rspamdPasswordFile != null) {
             o = o.withPassword(Passwords.fromFile(rspamdPasswordFile, "--rspamd-password-file").reveal());
         }
         return o;
@@ -185,7 +187,7 @@ final class ClassifierOptions {
             case "spamd" -> new SpamdClassifier(SpamdOptions.parse(spamd).withMaxConcurrent(jobs));
             case "spamassassin" -> new SpamAssassinProgram(SpamAssassinOptions.defaults().withMaxConcurrent(jobs)
                     .withEnvironment(environment).withoutEnvironment(hiddenEnvironment));
-            case "rspamd" -> new RspamdClassifier(rspamdOptions(true));
+            case "rspamd" -> new RspamdClassifier(rspamdOptions());
             default -> throw ExitException.badArguments("unknown classifier '" + name + "'");
         };
     }
