@@ -20,16 +20,15 @@ import dev.begone.testing.Spamd;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * bench/scan-paths: for each classifier path, {@code begone isbg --delete --expunge} timed end to end through
@@ -43,7 +42,6 @@ import java.util.concurrent.TimeUnit;
  * 1,000 rspamd; override with {@code -Dbench.builtin=N} and so on.
  */
 public final class ScanPathsBench {
-    private static final String BEGONE = "./begone";
     private static final int FETCH_BATCH = 500;
 
     public static void main(String[] args) throws Exception {
@@ -114,14 +112,14 @@ public final class ScanPathsBench {
                     dovecot.replace(user, Map.of("INBOX", scan, "Junk", List.of()));
                     deleteState(dir);
                 }
-                ChildRun run = runBegone(dir, dovecot, user, List.of("--classifier", "builtin", "--jobs", String.valueOf(jobs)),
+                BegoneChild.Run run = runBegone(dir, dovecot, user, List.of("--classifier", "builtin", "--jobs", String.valueOf(jobs)),
                         variant.isEmpty() ? Map.of() : Map.of("BEGONE_JAVA_OPTS", variant));
                 if (!variant.isEmpty()) System.out.println("  with BEGONE_JAVA_OPTS=" + variant);
                 report("builtin", scan.size(), run, Math.min(fetch, classifyPool));
             }
         }
         inRunningJvm(dir, dovecot, user, scan, jobs);
-        ChildRun dry = runBegone(dir, dovecot, "bob", List.of("--version"));
+        BegoneChild.Run dry = runBegone(dir, dovecot, "bob", List.of("--version"));
         System.out.printf("for scale: `begone --version` %.3f s wall, %.2f s CPU%n", dry.seconds(), dry.cpuSeconds());
     }
 
@@ -135,7 +133,7 @@ public final class ScanPathsBench {
             double before = poolRate(raw, scan, jobs);
             dovecot.deliver(user, "INBOX", scan);
             warmUp(dir, dovecot, user, List.of("--spamc", "--spamd", "127.0.0.1:" + spamd.port()));
-            ChildRun run = runBegone(dir, dovecot, user, List.of("--spamc", "--spamd", "127.0.0.1:" + spamd.port(),
+            BegoneChild.Run run = runBegone(dir, dovecot, user, List.of("--spamc", "--spamd", "127.0.0.1:" + spamd.port(),
                     "--jobs", String.valueOf(jobs)));
             double after = poolRate(raw, scan, jobs);
             System.out.printf("ceiling, spamd raw (spamc protocol, %d in flight, no IMAP): %.1f msgs/s (%.1f before, %.1f after)%n",
@@ -160,7 +158,7 @@ public final class ScanPathsBench {
             warmUp(dir, dovecot, user, classifier);
             List<String> args = new ArrayList<>(classifier);
             args.addAll(List.of("--jobs", String.valueOf(jobs)));
-            ChildRun run = runBegone(dir, dovecot, user, args);
+            BegoneChild.Run run = runBegone(dir, dovecot, user, args);
             double after = poolRate(raw, scan, jobs);
             System.out.printf("ceiling, rspamd raw (/checkv2, %d in flight, no IMAP): %.1f msgs/s (%.1f before, %.1f after)%n",
                     jobs, (before + after) / 2, before, after);
@@ -215,7 +213,7 @@ public final class ScanPathsBench {
         List<String> variants = List.of(System.getProperty("bench.variants", "").split("\\|", -1));
         for (int round = 0; round < Integer.getInteger("bench.rounds", 3); round++) {
             for (String variant : variants) {
-                ChildRun r = runBegoneCommand(dir, user, run, variant.isEmpty() ? Map.of() : Map.of("BEGONE_JAVA_OPTS", variant));
+                BegoneChild.Run r = runBegoneCommand(dir, user, run, variant.isEmpty() ? Map.of() : Map.of("BEGONE_JAVA_OPTS", variant));
                 System.out.printf("nothing new%s: %.3f s wall, %.2f s CPU, peak RSS %d MB; %s%n",
                         variant.isEmpty() ? "" : " (" + variant + ")", r.seconds(), r.cpuSeconds(), r.peakRssKb() / 1024, load());
             }
@@ -235,7 +233,7 @@ public final class ScanPathsBench {
         runBegoneCommand(dir, user, isbg, Map.of());
     }
 
-    private static void report(String path, int messages, ChildRun run, double ceiling) {
+    private static void report(String path, int messages, BegoneChild.Run run, double ceiling) {
         double rate = messages / run.seconds();
         Map<String, Long> commands = run.output().lines().filter(l -> l.matches("^[A-Z]+\\d+ (UID )?[A-Z]+.*") && !l.matches("^[A-Z]+\\d+ (OK|NO|BAD)\\b.*"))
                 .map(l -> l.replaceAll("^[A-Z]+\\d+ ((UID )?[A-Z]+).*", "$1"))
@@ -301,8 +299,6 @@ public final class ScanPathsBench {
         return user + "@127.0.0.1:" + dovecot.imapsPort();
     }
 
-    record ChildRun(String output, double seconds, double cpuSeconds, long peakRssKb) {}
-
     private static List<String> isbgArgs(Dovecot dovecot, String user) {
         List<String> args = new ArrayList<>(List.of("isbg", "--imaphost", "127.0.0.1", "--imapport", String.valueOf(dovecot.imapsPort()),
                 "--imapuser", user, "--password-env", "PW", "--noninteractive", "--tls-ca", dovecot.certPem().toString(),
@@ -326,11 +322,11 @@ public final class ScanPathsBench {
         }
     }
 
-    private static ChildRun runBegone(Path dir, Dovecot dovecot, String user, List<String> extra) throws IOException, InterruptedException {
+    private static BegoneChild.Run runBegone(Path dir, Dovecot dovecot, String user, List<String> extra) throws IOException, InterruptedException {
         return runBegone(dir, dovecot, user, extra, Map.of());
     }
 
-    private static ChildRun runBegone(Path dir, Dovecot dovecot, String user, List<String> extra, Map<String, String> env)
+    private static BegoneChild.Run runBegone(Path dir, Dovecot dovecot, String user, List<String> extra, Map<String, String> env)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         if (!extra.equals(List.of("--version"))) {
@@ -342,52 +338,10 @@ public final class ScanPathsBench {
         return runBegoneCommand(dir, user, cmd, env);
     }
 
-    private static ChildRun runBegoneCommand(Path dir, String user, List<String> args, Map<String, String> env)
+    private static BegoneChild.Run runBegoneCommand(Path dir, String user, List<String> args, Map<String, String> env)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(BEGONE));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        pb.environment().put("PW", Dovecot.PASSWORDS.get(user));
-        pb.environment().put("HOME", dir.toString());
-        pb.environment().put("XDG_STATE_HOME", dir.resolve("state").toString());
-        Path out = Files.createTempFile("begone-bench", ".out");
-        pb.redirectOutput(out.toFile());
-        long t0 = System.nanoTime();
-        Process p = pb.start();
-        long peak = 0;
-        double cpu = 0;
-        Path proc = Path.of("/proc", String.valueOf(p.pid()));
-        while (!p.waitFor(10, TimeUnit.MILLISECONDS)) {
-            peak = Math.max(peak, vmHwmKb(proc.resolve("status")));
-            cpu = Math.max(cpu, cpuSeconds(proc.resolve("stat")));
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        String text = Files.readString(out, StandardCharsets.ISO_8859_1);
-        Files.delete(out);
-        if (p.exitValue() != 0) throw new IllegalStateException("begone exited " + p.exitValue() + ":\n" + text);
-        return new ChildRun(text, seconds, cpu, peak);
-    }
-
-    /** utime + stime of a live process, from /proc/PID/stat (clock ticks of 1/100 s); the last reading stands. */
-    private static double cpuSeconds(Path stat) {
-        try {
-            String s = Files.readString(stat);
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
-    private static long vmHwmKb(Path status) {
-        try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        } catch (IOException | RuntimeException e) {
-            // The process ended between the check and the read: the last reading stands.
-        }
-        return 0;
+        Map<String, String> all = new HashMap<>(env);
+        all.put("PW", Dovecot.PASSWORDS.get(user));
+        return BegoneChild.run(dir, args, all);
     }
 }

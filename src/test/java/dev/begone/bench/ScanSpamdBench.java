@@ -13,7 +13,6 @@ import dev.begone.testing.SharedCorpus;
 import dev.begone.testing.Spamd;
 import dev.begone.testing.TestMail;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +24,6 @@ import dev.begone.cli.Main;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * bench/scan-spamd: begone's scan rate against real Dovecot + spamd beside spamd's raw rate on the same messages at
@@ -36,7 +34,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ScanSpamdBench {
     /** The launcher users run (it adds the class-data archive and native-access flags). */
-    private static final String BEGONE = "./begone";
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 400;
@@ -65,7 +62,7 @@ public final class ScanSpamdBench {
         dovecot.deliver("alice", "INBOX", messages);
         Path home = Files.createDirectories(tmp.resolve("home-alice"));
         long t0 = System.nanoTime();
-        ChildRun scan = runBegone(home, dovecot, "alice", List.of("--spamc", "--spamd", "127.0.0.1:" + spamd.port(),
+        BegoneChild.Run scan = runBegone(home, dovecot, "alice", List.of("--spamc", "--spamd", "127.0.0.1:" + spamd.port(),
                 "--jobs", String.valueOf(jobs), "--partialrun", "0", "--maxsize", "100000000", "--noreport"));
         double seconds = (System.nanoTime() - t0) / 1e9;
         double begone = messages.size() / seconds;
@@ -112,13 +109,13 @@ public final class ScanSpamdBench {
         }
         List<String> args = List.of("--partialrun", "0", "--noreport", "--verbose");
         runBegone(home, dovecot, "bob", args);
-        ChildRun run = runBegone(home, dovecot, "bob", args);
+        BegoneChild.Run run = runBegone(home, dovecot, "bob", args);
         long commands = run.output().lines().filter(l -> l.matches("^[A-Z]+\\d+ [A-Z].*") && !l.matches("^[A-Z]+\\d+ (OK|NO|BAD)\\b.*")).count();
         System.out.printf("nothing new on %d messages: %.3f s wall (whole process incl. JVM start), %d IMAP commands, peak RSS %d MB%n",
                 all.size(), run.seconds(), commands, run.peakRssKb() / 1024);
         System.out.println(run.output().lines().filter(l -> l.contains("spams found")).findFirst().orElse("(no stats line)"));
 
-        ChildRun startup = runBegoneCommand(home, List.of("--version"));
+        BegoneChild.Run startup = runBegoneCommand(home, List.of("--version"));
         System.out.printf("for scale: `begone --version` (JVM start only) takes %.3f s wall, peak RSS %d MB%n",
                 startup.seconds(), startup.peakRssKb() / 1024);
         List<String> inProcess = new ArrayList<>(begoneArgs(dovecot, "bob"));
@@ -140,50 +137,18 @@ public final class ScanSpamdBench {
                 "--spaminbox", "Junk");
     }
 
-    record ChildRun(String output, double seconds, long peakRssKb) {}
-
-    private static ChildRun runBegone(Path home, Dovecot dovecot, String user, List<String> extra) throws IOException, InterruptedException {
+    private static BegoneChild.Run runBegone(Path home, Dovecot dovecot, String user, List<String> extra) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(begoneArgs(dovecot, user));
         args.addAll(extra);
         return runBegoneCommand(home, args, Map.of("PW", Dovecot.PASSWORDS.get(user)));
     }
 
-    private static ChildRun runBegoneCommand(Path home, List<String> args) throws IOException, InterruptedException {
+    private static BegoneChild.Run runBegoneCommand(Path home, List<String> args) throws IOException, InterruptedException {
         return runBegoneCommand(home, args, Map.of());
     }
 
-    private static ChildRun runBegoneCommand(Path home, List<String> args, Map<String, String> extraEnv)
+    private static BegoneChild.Run runBegoneCommand(Path home, List<String> args, Map<String, String> extraEnv)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(BEGONE));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(extraEnv);
-        pb.environment().put("HOME", home.toString());
-        pb.environment().put("XDG_STATE_HOME", home.resolve("state").toString());
-        Path out = Files.createTempFile("begone-bench", ".out");
-        pb.redirectOutput(out.toFile());
-        long t0 = System.nanoTime();
-        Process p = pb.start();
-        long peak = 0;
-        Path status = Path.of("/proc", String.valueOf(p.pid()), "status");
-        while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
-            peak = Math.max(peak, vmHwmKb(status));
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        String text = Files.readString(out, StandardCharsets.ISO_8859_1);
-        Files.delete(out);
-        if (p.exitValue() != 0) throw new IllegalStateException("begone exited " + p.exitValue() + ":\n" + text);
-        return new ChildRun(text, seconds, peak);
-    }
-
-    private static long vmHwmKb(Path status) {
-        try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        } catch (IOException | RuntimeException e) {
-            // The process ended between the check and the read: the last reading stands.
-        }
-        return 0;
+        return BegoneChild.run(home, args, extraEnv);
     }
 }
