@@ -243,6 +243,9 @@ final class ConfiguredAccount implements AutoCloseable {
                     .filing(a.filing())
                     .dropFolder(folders.trash())
                     .spamFolder(folders.spam())
+                    // The take-back shows in the scanned folder before its removal from the spam folder may: learning
+                    // from moves finds it there later, and must not find it filed again in between.
+                    .sparesTakenBack(a.training().fromMoves())
                     .maxSizeBytes(a.limits().maxSize())
                     .partialRun(a.limits().partialRun())
                     .deleteSpam(true)

@@ -30,9 +30,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -168,8 +170,14 @@ public final class ScanFlow {
         List<FetchedMessage> ordered = new ArrayList<>(messages);
         ordered.sort(Comparator.comparingLong(FetchedMessage::uid));
         List<Future<Judged>> futures = new ArrayList<>(ordered.size());
+        Set<String> takenBack = takenBack(ordered);
         for (FetchedMessage m : ordered) {
             session.listener().message(folder.name(), m.uid(), m.raw());
+            if (!takenBack.isEmpty() && takenBack.contains(MessageIds.digest(m.raw()))) {
+                Decision stays = new Decision(Target.KEEP, List.of(new Reason.TakenBack(settings.spamFolder())), false, Optional.empty());
+                futures.add(CompletableFuture.completedFuture(new Judged(m, stays, null, null, null, null, null)));
+                continue;
+            }
             Judged j = rules == null ? new Judged(m, null, null, null, null, null, null) : beforeClassifier(m);
             if (j.pre() != null && !j.pre().needsClassifier()) {
                 futures.add(CompletableFuture.completedFuture(j));
@@ -185,6 +193,14 @@ public final class ScanFlow {
             }));
         }
         return new Submitted(futures, submitted, classified, finished);
+    }
+
+    /** The fingerprints among {@code messages} of messages begone filed into the spam folder: the user took them back. */
+    private Set<String> takenBack(List<FetchedMessage> messages) throws IOException {
+        if (!settings.sparesTakenBack()) return Set.of();
+        Set<String> fingerprints = new HashSet<>();
+        for (FetchedMessage m : messages) fingerprints.add(MessageIds.digest(m.raw()));
+        return session.state().filedThere(session.account(), settings.spamFolder(), fingerprints);
     }
 
     private Judged beforeClassifier(FetchedMessage m) throws IOException {

@@ -25,6 +25,8 @@ import java.util.Set;
  *                      allow-list holds; {@link Filing#NONE}: a verdict of spam files the message, as isbg does, and
  *                      nothing else moves
  * @param dropFolder    where the rules' DROP and {@code action: drop} send mail; null: no rule may drop
+ * @param sparesTakenBack a message begone filed into {@code spamFolder} and the user took back out is left where it
+ *                      is, not scored again (learning from the user's moves teaches it as ham)
  */
 public record ScanSettings(
         String folder,
@@ -40,7 +42,8 @@ public record ScanSettings(
         boolean dryRun,
         int batchSize,
         Filing filing,
-        String dropFolder) {
+        String dropFolder,
+        boolean sparesTakenBack) {
 
     public static final int DEFAULT_BATCH_SIZE = 50;
 
@@ -53,6 +56,7 @@ public record ScanSettings(
         Objects.requireNonNull(filing, "filing");
         // A report is uploaded for spam the classifier judged; the rules also file mail it never saw.
         if (withReport && !filing.equals(Filing.NONE)) throw new IllegalArgumentException("withReport with delivery rules");
+        if (sparesTakenBack && spamFolder == null) throw new IllegalArgumentException("sparesTakenBack without a spamFolder");
     }
 
     public static Builder builder(String folder) {
@@ -75,6 +79,7 @@ public record ScanSettings(
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Filing filing = Filing.NONE;
         private String dropFolder;
+        private boolean sparesTakenBack;
 
         private Builder(String folder) {
             this.folder = folder;
@@ -145,9 +150,14 @@ public record ScanSettings(
             return this;
         }
 
+        public Builder sparesTakenBack(boolean spares) {
+            this.sparesTakenBack = spares;
+            return this;
+        }
+
         public ScanSettings build() {
             return new ScanSettings(folder, spamFolder, maxSizeBytes, partialRun, withReport, spamFlags, deleteSpam,
-                    trashFolder, expunge, plainExpunge, dryRun, batchSize, filing, dropFolder);
+                    trashFolder, expunge, plainExpunge, dryRun, batchSize, filing, dropFolder, sparesTakenBack);
         }
     }
 }

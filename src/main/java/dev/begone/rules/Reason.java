@@ -46,6 +46,18 @@ public sealed interface Reason {
         }
     }
 
+    /** begone had filed this very message (by fingerprint) into {@code spamFolder}, and the user took it back out. */
+    record TakenBack(String spamFolder) implements Reason {
+        public TakenBack {
+            Objects.requireNonNull(spamFolder, "spamFolder");
+        }
+
+        @Override
+        public String toString() {
+            return "taken back out of " + spamFolder + " by the user: not judged again";
+        }
+    }
+
     /** A recipient {@code user+tag@domain} named the folder {@code tag}. */
     record Tagged(String address, String tag) implements Reason {
         @Override

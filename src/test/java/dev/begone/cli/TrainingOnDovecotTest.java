@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.begone.imap.ImapMailStore;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.MailStore;
+import dev.begone.imap.SearchCriteria;
 import dev.begone.imap.TlsMode;
+import dev.begone.imap.UidSet;
 import dev.begone.state.StatePaths;
 import dev.begone.state.StateStore;
 import dev.begone.testing.Dovecot;
@@ -288,6 +290,42 @@ class TrainingOnDovecotTest {
         assertEquals(new IsbgCli.Run(0, "", ""), cli().run("run", "--config", file.toString()));
 
         assertEquals(List.of(1L, 0L), learnt());
+    }
+
+    /**
+     * The user's move of a filed spam back to INBOX, caught halfway: the copy is in INBOX while the original is still
+     * in the spam folder, as another session may see Dovecot's MOVE for a moment. A run then leaves the copy where the
+     * user put it (it would otherwise be filed again, and the user's judgement lost); once the move is complete, the
+     * next run learns it as ham.
+     */
+    @Test
+    void aSpamTheUserIsTakingBackIsNotFiledAgainWhileTheMoveIsHalfDone() throws Exception {
+        byte[] pitch = TestMail.pitch(7);
+        String id = TestMail.messageId(pitch);
+        dovecot.replace("alice", Map.of("INBOX", List.of(pitch)));
+        Path file = config("{ from-moves: true }\n    rules: [ \"Subject:^Exclusive offer 7$:Junk\" ]");
+        assertEquals(new IsbgCli.Run(0, "", ""), cli().run("run", "--config", file.toString()));
+        assertEquals(Set.of(id), ids("Junk"), "filed by the rule");
+
+        try (MailStore store = ImapMailStore.connect(alice()); MailStore.OpenFolder junk = store.open("Junk", false)) {
+            junk.copy(junk.search(SearchCriteria.all()), "INBOX");
+        }
+        IsbgCli.Run between = cli().run("run", "--config", file.toString());
+
+        assertEquals(0, between.exit(), between.toString());
+        assertEquals(List.of(id), Mailbox.messageIds(alice(), "INBOX"), "left where the user put it");
+        assertEquals(List.of(id), Mailbox.messageIds(alice(), "Junk"), "not filed a second time");
+
+        try (MailStore store = ImapMailStore.connect(alice()); MailStore.OpenFolder junk = store.open("Junk", false)) {
+            UidSet original = junk.search(SearchCriteria.all());
+            junk.addFlags(original, Set.of("\\Deleted"));
+            junk.uidExpunge(original);
+        }
+        assertEquals(new IsbgCli.Run(0, "", ""), cli().run("run", "--config", file.toString()));
+
+        assertEquals(List.of(0L, 1L), learnt(), "learnt as ham from the user's move");
+        assertEquals(Set.of(id), ids("INBOX"));
+        assertEquals(Set.of(), ids("Junk"));
     }
 
     /**
