@@ -68,6 +68,11 @@ final class ImapFolder implements MailStore.OpenFolder {
         }
     }
 
+    /** Angus's folder, on whose connection this folder's commands run. */
+    IMAPFolder imapFolder() {
+        return folder;
+    }
+
     boolean isOpen() {
         return folder.isOpen();
     }

@@ -62,7 +62,7 @@ public final class ImapMailStore implements MailStore {
 
     @Override
     public void noop() throws MailStoreException {
-        run("NOOP", control, p -> {
+        onAnyConnection("NOOP", p -> {
             p.noop();
             return null;
         });
@@ -70,7 +70,7 @@ public final class ImapMailStore implements MailStore {
 
     @Override
     public Set<String> capabilities() throws MailStoreException {
-        return run("CAPABILITY", control, p -> {
+        return onAnyConnection("CAPABILITY", p -> {
             Set<String> caps = new LinkedHashSet<>();
             for (String c : p.getCapabilities().keySet()) caps.add(c.toUpperCase(Locale.ROOT));
             return Set.copyOf(caps);
@@ -96,7 +96,7 @@ public final class ImapMailStore implements MailStore {
     public List<FolderInfo> listFolders() throws MailStoreException {
         Set<String> caps = capabilities();
         boolean specialUse = caps.contains("SPECIAL-USE") && caps.contains("LIST-EXTENDED");
-        return run("LIST", control, p -> {
+        return onAnyConnection("LIST", p -> {
             Argument args = new Argument().writeString("").writeString("*");
             if (specialUse) args.writeAtom("RETURN").writeAtom("(SPECIAL-USE)");
             Response[] r = p.command("LIST", args);
@@ -120,7 +120,7 @@ public final class ImapMailStore implements MailStore {
 
     @Override
     public boolean exists(String folder) throws MailStoreException {
-        return run("LIST", control, p -> {
+        return onAnyConnection("LIST", p -> {
             ListInfo[] found = p.list("", folder);
             if (found == null) return false;
             for (ListInfo li : found) {
@@ -133,7 +133,7 @@ public final class ImapMailStore implements MailStore {
 
     @Override
     public void create(String folder) throws MailStoreException {
-        run("CREATE " + folder, control, p -> {
+        onAnyConnection("CREATE " + folder, p -> {
             p.create(folder);
             return null;
         });
@@ -166,7 +166,7 @@ public final class ImapMailStore implements MailStore {
 
     @Override
     public FolderStatus status(String folder) throws MailStoreException {
-        Status status = run("STATUS " + folder, control, p -> p.status(folder, new String[] {"UIDNEXT", "UIDVALIDITY"}));
+        Status status = onAnyConnection("STATUS " + folder, p -> p.status(folder, new String[] {"UIDNEXT", "UIDVALIDITY"}));
         if (status == null || status.uidvalidity < 1 || status.uidnext < 1) {
             throw new MailStoreException("STATUS " + folder + " on " + settings.address() + " did not report UIDNEXT and UIDVALIDITY");
         }
@@ -189,7 +189,7 @@ public final class ImapMailStore implements MailStore {
                 os.write(message);
             }
         };
-        AppendUID uid = run("APPEND " + folder, control, p -> p.appenduid(folder, f, date, literal, true));
+        AppendUID uid = onAnyConnection("APPEND " + folder, p -> p.appenduid(folder, f, date, literal, true));
         return uid == null ? -1 : uid.uid;
     }
 
@@ -212,6 +212,16 @@ public final class ImapMailStore implements MailStore {
             first.addSuppressed(e);
         }
         if (first != null) throw first;
+    }
+
+    /**
+     * Runs a command of the store (not of a folder) on the connection of an open folder when there is one, else on the
+     * store's own. IMAP allows these commands in the selected state, and Angus lends the store's logged-in connection
+     * to the first folder opened: asked on the store's, a command would log in a second time, for each session.
+     */
+    private <T> T onAnyConnection(String what, IMAPFolder.ProtocolCommand command) throws MailStoreException {
+        opened.removeIf(f -> !f.isOpen());
+        return run(what, opened.isEmpty() ? control : opened.get(opened.size() - 1).imapFolder(), command);
     }
 
     /** The deadline of every network wait, as configured. */
