@@ -2,6 +2,7 @@ package dev.begone.classify;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -92,6 +93,18 @@ public final class OnDemandClassifier implements Classifier {
      */
     @Override
     public Map<String, Label> lastSynced() {
+        if (room != null) {
+            lock.lock();
+            try {
+                // A classifier closed for room after its last save: what that save held is known without a load.
+                if (open == null) {
+                    Optional<Map<String, Label>> known = room.lessonsIfClosed(account);
+                    if (known.isPresent()) return known.get();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
         try {
             return opened().lastSynced();
         } catch (ClassifierException e) {

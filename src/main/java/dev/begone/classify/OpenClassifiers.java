@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -28,6 +29,12 @@ public final class OpenClassifiers implements AutoCloseable {
     private final Map<String, Held> held = new HashMap<>();
     /** Open and not in use, by account, least recently used first. */
     private final LinkedHashMap<String, Classifier> idle = new LinkedHashMap<>(16, 0.75f, true);
+    /**
+     * The lessons of the last save of each account's classifier that was open here and closed to make room. Its store
+     * holds them still, as only this process writes it (the account's lock): a cycle that wants them alone (recovery
+     * does, every cycle) need not load the model again for them.
+     */
+    private final Map<String, Map<String, Label>> lessonsOfClosed = new HashMap<>();
     /** In use, being opened and idle. */
     private int open;
     private boolean closed;
@@ -49,6 +56,7 @@ public final class OpenClassifiers implements AutoCloseable {
      */
     public Classifier acquire(String account, OnDemandClassifier.Opener opener) throws ClassifierException {
         Classifier evicted = null;
+        String evictedAccount = null;
         Held opening = new Held();
         lock.lock();
         try {
@@ -72,7 +80,9 @@ public final class OpenClassifiers implements AutoCloseable {
                     }
                     if (!idle.isEmpty()) {
                         Iterator<Map.Entry<String, Classifier>> eldest = idle.entrySet().iterator();
-                        evicted = eldest.next().getValue();
+                        Map.Entry<String, Classifier> e = eldest.next();
+                        evictedAccount = e.getKey();
+                        evicted = e.getValue();
                         eldest.remove();
                         break; // the evicted one's room is handed over
                     }
@@ -85,13 +95,18 @@ public final class OpenClassifiers implements AutoCloseable {
                 }
             }
             held.put(account, opening);
+            // Open again, it may save new lessons.
+            lessonsOfClosed.remove(account);
         } finally {
             lock.unlock();
         }
         // The room is taken: opening and closing happen outside the lock.
         Classifier c = null;
         try {
-            if (evicted != null) evicted.close();
+            if (evicted != null) {
+                evicted.close();
+                remember(evictedAccount, evicted.lastSynced());
+            }
             c = opener.open();
             return c;
         } finally {
@@ -107,6 +122,29 @@ public final class OpenClassifiers implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    private void remember(String account, Map<String, Label> lessons) {
+        lock.lock();
+        try {
+            // Unless the account opened it again meanwhile.
+            if (!held.containsKey(account) && !idle.containsKey(account)) lessonsOfClosed.put(account, Map.copyOf(lessons));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The lessons of the last save of the account's classifier if it was open here and has been closed since, as its
+     * store holds them; empty when it is open, or was never opened here (then only opening it tells).
+     */
+    public Optional<Map<String, Label>> lessonsIfClosed(String account) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(lessonsOfClosed.get(account));
+        } finally {
+            lock.unlock();
         }
     }
 

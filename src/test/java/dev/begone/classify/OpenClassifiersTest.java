@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,12 @@ class OpenClassifiersTest {
         @Override
         public LearnResult learn(byte[] message, Label label) {
             throw new UnsupportedOperationException();
+        }
+
+        /** What its last save held: one lesson named after the account. */
+        @Override
+        public Map<String, Label> lastSynced() {
+            return Map.of("lesson of " + account, Label.SPAM);
         }
 
         @Override
@@ -108,6 +116,27 @@ class OpenClassifiersTest {
             assertEquals(2, open.get());
             room.release("carol", carol);
             assertEquals(List.of("alice", "bob", "carol"), opened);
+        }
+    }
+
+    /** Recovery asks every cycle for the lessons of the last save: a thousand accounts cannot each load a model for it. */
+    @Test
+    void theLessonsOfAClassifierClosedForRoomAreKnownWithoutOpeningItAgainUntilItIsOpenedAgain() throws Exception {
+        try (OpenClassifiers room = new OpenClassifiers(1)) {
+            try (OnDemandClassifier alice = OnDemandClassifier.sharing("builtin", "alice", opener("alice"), room)) {
+                assertEquals(Map.of("lesson of alice", Label.SPAM), alice.lastSynced());
+            }
+            try (OnDemandClassifier bob = OnDemandClassifier.sharing("builtin", "bob", opener("bob"), room)) {
+                assertEquals(Map.of("lesson of bob", Label.SPAM), bob.lastSynced());
+            }
+            try (OnDemandClassifier alice = OnDemandClassifier.sharing("builtin", "alice", opener("alice"), room)) {
+                assertEquals(Map.of("lesson of alice", Label.SPAM), alice.lastSynced());
+            }
+            assertEquals(List.of("alice", "bob"), opened, "alice's lessons were known without opening it again");
+
+            room.release("alice", room.acquire("alice", opener("alice")));
+            assertEquals(Optional.empty(), room.lessonsIfClosed("alice"), "open again, its next save may hold others");
+            assertEquals(Optional.of(Map.of("lesson of bob", Label.SPAM)), room.lessonsIfClosed("bob"));
         }
     }
 
