@@ -104,8 +104,10 @@ public final class OpenClassifiers implements AutoCloseable {
         Classifier c = null;
         try {
             if (evicted != null) {
+                // Asked before closing: a classifier opened on demand would open again to answer.
+                Map<String, Label> lessons = evicted.lastSynced();
                 evicted.close();
-                remember(evictedAccount, evicted.lastSynced());
+                remember(evictedAccount, lessons);
             }
             c = opener.open();
             return c;

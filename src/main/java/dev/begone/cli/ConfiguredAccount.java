@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -111,7 +112,7 @@ final class ConfiguredAccount implements AutoCloseable {
             if (openClassifiers == null) classifier = opener.open();
             else AccountWiring.classifierOptions(a.classifier());
             return new ConfiguredAccount(a, imap, lock, state, classifier, opener, openClassifiers,
-                    classifierPool(a.classifier().jobs()));
+                    classifierPool(a.classifier().jobs(), openClassifiers != null));
         } catch (IOException | RuntimeException e) {
             closeAll(e, classifier, state, lock);
             throw e;
@@ -120,10 +121,13 @@ final class ConfiguredAccount implements AutoCloseable {
 
     /**
      * At most {@code jobs} classifier threads, which end after a while without work: an account that waits for mail
-     * holds none, so a thousand watched accounts do not hold thousands of idle threads.
+     * holds none, so a thousand watched accounts do not hold thousands of idle threads. Virtual ones for an account
+     * held for long among many: a burst of mail to a thousand accounts started a few threads for each at once, 780
+     * platform threads with their stacks; the work itself still runs on as many carrier threads as there are cores.
      */
-    private static ExecutorService classifierPool(int jobs) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(jobs, jobs, POOL_IDLE.toSeconds(), TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    private static ExecutorService classifierPool(int jobs, boolean virtual) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(jobs, jobs, POOL_IDLE.toSeconds(), TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                virtual ? Thread.ofVirtual().name("classify-", 0).factory() : Executors.defaultThreadFactory());
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }

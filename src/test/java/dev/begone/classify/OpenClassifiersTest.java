@@ -49,6 +49,8 @@ class OpenClassifiersTest {
         /** What its last save held: one lesson named after the account. */
         @Override
         public Map<String, Label> lastSynced() {
+            // As one opened on demand: closed, it cannot tell without opening again.
+            if (closed) throw new IllegalStateException("closed");
             return Map.of("lesson of " + account, Label.SPAM);
         }
 
