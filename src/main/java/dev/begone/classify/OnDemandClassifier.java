@@ -20,9 +20,20 @@ public final class OnDemandClassifier implements Classifier {
         Classifier open() throws ClassifierException;
     }
 
+    /**
+     * What the classifier's store holds of its last save ({@link Classifier#lastSynced}), read without opening it:
+     * recovery asks for it on every run and every watched cycle, most of which score nothing.
+     */
+    @FunctionalInterface
+    public interface LessonsReader {
+        Map<String, Label> read() throws ClassifierException;
+    }
+
     private final String name;
     private final String account;
     private final Opener opener;
+    /** Null when shared: the room's classifier answers. */
+    private final LessonsReader lessons;
     /** Null when owned. */
     private final OpenClassifiers room;
     private final ReentrantLock lock = new ReentrantLock();
@@ -34,21 +45,25 @@ public final class OnDemandClassifier implements Classifier {
      * @param name    the name of what {@code opener} opens, known before opening: the state records lessons under it
      * @param account whose classifier {@code opener} opens
      */
-    private OnDemandClassifier(String name, String account, Opener opener, OpenClassifiers room) {
+    private OnDemandClassifier(String name, String account, Opener opener, LessonsReader lessons, OpenClassifiers room) {
         this.name = Objects.requireNonNull(name, "name");
         this.account = Objects.requireNonNull(account, "account");
         this.opener = Objects.requireNonNull(opener, "opener");
+        this.lessons = lessons;
         this.room = room;
     }
 
-    /** A classifier of its own, opened by {@code opener} at first use and closed with this one. */
-    public static OnDemandClassifier owned(String name, Opener opener) {
-        return new OnDemandClassifier(name, "", opener, null);
+    /**
+     * A classifier of its own, opened by {@code opener} at first use and closed with this one; until then
+     * {@code lessons} tells what its last save held.
+     */
+    public static OnDemandClassifier owned(String name, Opener opener, LessonsReader lessons) {
+        return new OnDemandClassifier(name, "", opener, Objects.requireNonNull(lessons, "lessons"), null);
     }
 
     /** {@code account}'s classifier, taken from {@code room} at first use and given back when this one is closed. */
     public static OnDemandClassifier sharing(String name, String account, Opener opener, OpenClassifiers room) {
-        return new OnDemandClassifier(name, account, opener, Objects.requireNonNull(room, "room"));
+        return new OnDemandClassifier(name, account, opener, null, Objects.requireNonNull(room, "room"));
     }
 
     @Override
@@ -88,27 +103,25 @@ public final class OnDemandClassifier implements Classifier {
     }
 
     /**
-     * Opens the classifier: what its store holds of the last save must be known before anything is learnt, even on a
-     * run that learns nothing (a crash after the previous run's save left lessons the state has not recorded).
+     * What its store holds of the last save: that must be known before anything is learnt, even on a run that learns
+     * nothing (a crash after the previous run's save left lessons the state has not recorded). Read without opening
+     * it while closed; a shared one asks the room, which may know them from the account's classifier it closed.
      */
     @Override
     public Map<String, Label> lastSynced() {
-        if (room != null) {
+        try {
             lock.lock();
             try {
-                // A classifier closed for room after its last save: what that save held is known without a load.
-                if (open == null) {
-                    Optional<Map<String, Label>> known = room.lessonsIfClosed(account);
-                    if (known.isPresent()) return known.get();
-                }
+                if (open != null) return open.lastSynced();
+                if (lessons != null) return lessons.read();
+                Optional<Map<String, Label>> known = room.lessonsIfClosed(account);
+                if (known.isPresent()) return known.get();
             } finally {
                 lock.unlock();
             }
-        }
-        try {
             return opened().lastSynced();
         } catch (ClassifierException e) {
-            // It holds no lessons it cannot open; the first classify or learn then reports why.
+            // It holds no lessons it cannot read; the first classify or learn then reports why.
             return Map.of();
         }
     }

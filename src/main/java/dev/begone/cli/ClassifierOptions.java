@@ -149,8 +149,11 @@ final class ClassifierOptions {
     Classifier create(String commandDefault, Path builtinModel, Map<String, String> environment,
             Set<String> hiddenEnvironment) {
         String names = names(commandDefault);
-        // Opened at first use: a run with nothing new neither reads the model nor starts a child program.
-        return OnDemandClassifier.owned(names, () -> open(names, builtinModel, environment, hiddenEnvironment));
+        // Opened at first use: a run with nothing new neither reads the model nor starts a child program. Only the
+        // built-in model keeps lessons (a fusion's are its built-in member's).
+        boolean keepsLessons = builtinModel != null && List.of(names.split("\\+")).contains("builtin");
+        return OnDemandClassifier.owned(names, () -> open(names, builtinModel, environment, hiddenEnvironment),
+                keepsLessons ? () -> BuiltinClassifier.lessonsIn(builtinModel) : Map::of);
     }
 
     private Classifier open(String names, Path builtinModel, Map<String, String> environment,

@@ -142,6 +142,19 @@ class OpenClassifiersTest {
         }
     }
 
+    /** A run with nothing new asks for the lessons of the last save and must not load a model for them. */
+    @Test
+    void aClassifierOpenedOnDemandTellsItsLastLessonsWithoutOpeningThenAsOpened() throws Exception {
+        Map<String, Label> onFile = Map.of("lesson on file", Label.HAM);
+        try (OnDemandClassifier c = OnDemandClassifier.owned("builtin", opener("alice"), () -> onFile)) {
+            assertEquals(onFile, c.lastSynced());
+            assertEquals(List.of(), opened);
+            assertThrows(UnsupportedOperationException.class, () -> c.classify(new byte[0]));
+            assertEquals(Map.of("lesson of alice", Label.SPAM), c.lastSynced(), "once open, the open one answers");
+        }
+        assertEquals(0, open.get());
+    }
+
     @Test
     void aThirdAccountWaitsWhileTwoAreInUseAndGoesOnWhenOneIsGivenBack() throws Exception {
         try (OpenClassifiers room = new OpenClassifiers(2)) {

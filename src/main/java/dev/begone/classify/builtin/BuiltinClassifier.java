@@ -100,6 +100,14 @@ public final class BuiltinClassifier implements Classifier {
         return new BuiltinClassifier(options, null, ModelFile.Contents.fresh(options));
     }
 
+    /**
+     * The lessons of the last save of the model stored in {@code modelFile}, as {@link #lastSynced} of the loaded
+     * model would give them, without loading the model; none when there is no file.
+     */
+    public static Map<String, Label> lessonsIn(Path modelFile) throws ClassifierException {
+        return ModelFile.readLessons(modelFile);
+    }
+
     /** Loads the model stored in {@code modelFile}, or starts a fresh one there when the file does not exist. */
     public static BuiltinClassifier load(Path modelFile, BuiltinOptions options) throws ClassifierException {
         Objects.requireNonNull(modelFile, "modelFile");

@@ -23,10 +23,11 @@ import java.util.zip.Inflater;
  * The model file: a version header, then a zlib-compressed payload with a CRC32C of it uncompressed. Replaced with
  * {@link AtomicFile}, so a crash leaves the old model or the new one.
  *
- * <p>Version 4's payload lists the cells in runs: a run of empty cells (a varint count, skipped), then a run of
- * filled ones (a varint count, then per cell its weight and AdaGrad sum as float16 and its packed counts as int32),
- * until every cell is covered; then the lessons of the save (each a label byte and a length-prefixed UTF-8
- * fingerprint). A young model is mostly empty cells: its load costs what it holds, not what the feature space
+ * <p>Version 4's payload starts with the lessons of the save (each a label byte and a length-prefixed UTF-8
+ * fingerprint), so that {@link #readLessons} need not inflate the rest: recovery asks for them at every cycle.
+ * Then it lists the cells in runs: a run of empty cells (a varint count, skipped), then a run of filled ones (a
+ * varint count, then per cell its weight and AdaGrad sum as float16 and its packed counts as int32), until every
+ * cell is covered. A young model is mostly empty cells: its load costs what it holds, not what the feature space
  * could. {@code begone watch} with many accounts loads a model for most cycles, and inflating 12 MB of dense zeros
  * was the largest cost of filing one message. Versions 1 to 3 hold every cell: all weights, all sums, then the
  * counts as two int32 each (none in version 1), then the lessons (none before version 3).
@@ -76,33 +77,78 @@ final class ModelFile {
         }
     }
 
-    private static Contents decode(byte[] bytes) throws IOException, DataFormatException {
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
-        byte[] magic = in.readNBytes(MAGIC.length);
-        if (!Arrays.equals(magic, MAGIC)) throw new IOException("not a begone builtin model (bad magic)");
-        int version = in.readInt();
-        if (version < VERSION_WITHOUT_COUNTS || version > VERSION) throw new IOException("unsupported model version " + version);
-        int hashBits = in.readInt();
-        int windowBytes = in.readInt();
-        int textBytes = in.readInt();
-        long spam = in.readLong();
-        long ham = in.readLong();
-        int lessonBytes = version >= VERSION_DENSE_WITH_LESSONS ? in.readInt() : 0;
-        // deflate leaves some bits unchecked in long zero runs; version 2 on checks the payload itself
-        Integer crc = version >= VERSION_WITHOUT_LESSONS ? in.readInt() : null;
-        if (hashBits < 16 || hashBits > 26 || windowBytes < 0 || textBytes < 0 || spam < 0 || ham < 0
-                || lessonBytes < 0 || lessonBytes > MAX_LESSON_BYTES) {
-            throw new IOException("implausible header values");
+    /** @param crc of the uncompressed payload; null in version 1 */
+    private record Header(int version, int hashBits, int windowBytes, int textBytes, long spam, long ham, int lessonBytes,
+            Integer crc, int length) {
+        static Header read(byte[] bytes) throws IOException {
+            DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
+            byte[] magic = in.readNBytes(MAGIC.length);
+            if (!Arrays.equals(magic, MAGIC)) throw new IOException("not a begone builtin model (bad magic)");
+            int version = in.readInt();
+            if (version < VERSION_WITHOUT_COUNTS || version > VERSION) throw new IOException("unsupported model version " + version);
+            int hashBits = in.readInt();
+            int windowBytes = in.readInt();
+            int textBytes = in.readInt();
+            long spam = in.readLong();
+            long ham = in.readLong();
+            int lessonBytes = version >= VERSION_DENSE_WITH_LESSONS ? in.readInt() : 0;
+            // deflate leaves some bits unchecked in long zero runs; version 2 on checks the payload itself
+            Integer crc = version >= VERSION_WITHOUT_LESSONS ? in.readInt() : null;
+            if (hashBits < 16 || hashBits > 26 || windowBytes < 0 || textBytes < 0 || spam < 0 || ham < 0
+                    || lessonBytes < 0 || lessonBytes > MAX_LESSON_BYTES) {
+                throw new IOException("implausible header values");
+            }
+            return new Header(version, hashBits, windowBytes, textBytes, spam, ham, lessonBytes, crc, bytes.length - in.available());
         }
-        Payload payload = new Payload(bytes, bytes.length - in.available());
+    }
+
+    /**
+     * The lessons of the file's last save, inflating no more of a version 4 file than they take: the cells after them
+     * are left unread and unchecked (a damaged file is refused when the model is loaded). None when there is no file.
+     */
+    static Map<String, Label> readLessons(Path file) throws ClassifierException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Map.of();
+        } catch (IOException e) {
+            throw new ClassifierException("cannot read builtin model " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            Header h = Header.read(bytes);
+            if (h.version() != VERSION) return decode(bytes).lessons();
+            Payload payload = new Payload(bytes, h.length());
+            try {
+                return readLessons(payload, h.lessonBytes());
+            } finally {
+                payload.end();
+            }
+        } catch (IOException | DataFormatException | RuntimeException e) {
+            throw new ClassifierException("builtin model " + file + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    private static Contents decode(byte[] bytes) throws IOException, DataFormatException {
+        Header h = Header.read(bytes);
+        int version = h.version();
+        int hashBits = h.hashBits();
+        int lessonBytes = h.lessonBytes();
+        Integer crc = h.crc();
+        Payload payload = new Payload(bytes, h.length());
         try {
             int[] cells = new int[3 << hashBits];
-            if (version == VERSION) readRuns(payload, cells);
-            else readDense(payload, cells, version >= VERSION_WITHOUT_LESSONS);
-            Map<String, Label> lessons = readLessons(payload, lessonBytes);
+            Map<String, Label> lessons;
+            if (version == VERSION) {
+                lessons = readLessons(payload, lessonBytes);
+                readRuns(payload, cells);
+            } else {
+                readDense(payload, cells, version >= VERSION_WITHOUT_LESSONS);
+                lessons = readLessons(payload, lessonBytes);
+            }
             payload.finish();
             if (crc != null && crc != payload.crc()) throw new IOException("checksum mismatch");
-            return new Contents(hashBits, windowBytes, textBytes, spam, ham, cells, lessons);
+            return new Contents(hashBits, h.windowBytes(), h.textBytes(), h.spam(), h.ham(), cells, lessons);
         } finally {
             payload.end();
         }
@@ -179,8 +225,8 @@ final class ModelFile {
         }
         PayloadWriter payload = new PayloadWriter(out);
         try {
-            writeRuns(payload, c.cells());
             payload.bytes(lessons.toByteArray());
+            writeRuns(payload, c.cells());
             payload.finish();
         } finally {
             payload.end();

@@ -230,6 +230,7 @@ class BuiltinClassifierTest {
         assertEquals(first, c.lastSynced());
         BuiltinClassifier loaded = BuiltinClassifier.load(file, BuiltinOptions.defaults());
         assertEquals(first, loaded.lastSynced());
+        assertEquals(first, BuiltinClassifier.lessonsIn(file), "read alone, without the model");
         assertEquals(5, loaded.learned(Label.SPAM));
 
         loaded.sync(Map.of("c".repeat(64), Label.SPAM));
@@ -276,6 +277,7 @@ class BuiltinClassifierTest {
         BuiltinClassifier loaded = BuiltinClassifier.load(file, BuiltinOptions.defaults());
         assertEquals(30, loaded.learned(Label.SPAM));
         assertEquals(lessons, loaded.lastSynced());
+        assertEquals(lessons, BuiltinClassifier.lessonsIn(file));
         Random random = new Random(SEED + 3);
         for (int i = 0; i < 10; i++) {
             byte[] m = synthetic(random, i % 2 == 0);
@@ -342,6 +344,7 @@ class BuiltinClassifierTest {
 
     @Test
     void missingModelFileIsAFreshModel() throws ClassifierException {
+        assertEquals(Map.of(), BuiltinClassifier.lessonsIn(dir.resolve("absent.bin")));
         BuiltinClassifier c = BuiltinClassifier.load(dir.resolve("absent.bin"), BuiltinOptions.defaults());
         assertEquals(0, c.learned(Label.SPAM));
         assertFalse(Files.exists(dir.resolve("absent.bin")));
