@@ -47,7 +47,6 @@ public final class ProgressBars {
                 .setStyle(ProgressBarStyle.ASCII) // whatever the terminal's character set
                 .setUpdateIntervalMillis(REDRAW_MILLIS)
                 .setConsumer(line)
-                .clearDisplayOnFinish()
                 .hideEta()
                 .showSpeed()
                 .setUnit(" msgs", 1)
@@ -63,9 +62,11 @@ public final class ProgressBars {
                 line.clear();
             }
 
+            /** Cleared here rather than by the library, which skips that for a bar closed before its first redraw. */
             @Override
             public void close() {
                 bar.close();
+                line.clear();
             }
         };
     }
