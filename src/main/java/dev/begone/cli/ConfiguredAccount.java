@@ -60,6 +60,8 @@ final class ConfiguredAccount implements AutoCloseable {
     private final OnDemandClassifier.Opener opener;
     private final OpenClassifiers openClassifiers;
     private final ExecutorService pool;
+    /** The connection of the last good cycle, for the next ({@link #withSession}); guarded by this. */
+    private Connected kept;
 
     private ConfiguredAccount(AccountConfig account, ImapSettings imap, AccountLock lock, StateStore state,
             Classifier classifier, OnDemandClassifier.Opener opener, OpenClassifiers openClassifiers, ExecutorService pool) {
@@ -186,19 +188,86 @@ final class ConfiguredAccount implements AutoCloseable {
         T run(Session session, AccountWiring.ServerFolders folders) throws IOException;
     }
 
-    /** Connects, checks the account's folders on the server and does {@code work} in a session on that connection. */
+    /**
+     * Connects, checks the account's folders on the server and does {@code work} in a session on that connection. An
+     * account held for long ({@link #openSharing}) keeps the connection of a cycle that went well for the next one,
+     * with the folders it found: a thousand watched accounts would otherwise log in (a TLS handshake and a server
+     * session or two) for every message that arrives. One that failed is closed: the next cycle starts afresh.
+     */
     <T> T withSession(PipelineListener listener, StopSignal stop, Work<T> work) throws IOException {
-        try (MailStore store = connect()) {
-            AccountWiring.ServerFolders folders = AccountWiring.serverFolders(account, store);
+        Connected c = takeKept();
+        if (c == null) c = new Connected(connect(), null, 0);
+        AccountWiring.ServerFolders folders;
+        T result;
+        try {
+            folders = c.folders() != null ? c.folders() : AccountWiring.serverFolders(account, c.store());
             if (!folders.problems().isEmpty()) {
                 throw ExitException.badArguments(String.join("; ", folders.problems()) + " (begone isbg --imaplist lists them)");
             }
             if (classifier != null) {
-                return work.run(new Session(store, state, stateKey(account.name()), classifier, pool, listener, stop), folders);
+                result = work.run(new Session(c.store(), state, stateKey(account.name()), classifier, pool, listener, stop), folders);
+            } else {
+                try (Classifier onDemand = OnDemandClassifier.sharing(account.classifier().name(), account.name(), opener, openClassifiers)) {
+                    result = work.run(new Session(c.store(), state, stateKey(account.name()), onDemand, pool, listener, stop), folders);
+                }
             }
-            try (Classifier onDemand = OnDemandClassifier.sharing(account.classifier().name(), account.name(), opener, openClassifiers)) {
-                return work.run(new Session(store, state, stateKey(account.name()), onDemand, pool, listener, stop), folders);
+        } catch (Throwable e) {
+            closeQuietly(c.store(), e);
+            throw e;
+        }
+        if (openClassifiers != null) keep(new Connected(c.store(), folders, System.nanoTime()));
+        else c.store().close();
+        return result;
+    }
+
+    /** A logged-in connection and the account's folders as found on it; {@code keptAt} by {@link System#nanoTime}. */
+    private synchronized Connected takeKeptAsIs() {
+        Connected c = kept;
+        kept = null;
+        return c;
+    }
+
+    private record Connected(MailStore store, AccountWiring.ServerFolders folders, long keptAt) {}
+
+    /**
+     * The connection a cycle kept, if still fit to use: not kept too long, and answering a NOOP, one round trip that
+     * spares a cycle failing on a connection the server dropped meanwhile (it restarted, or a NAT forgot it). Null
+     * when there is none.
+     */
+    private Connected takeKept() {
+        Connected c;
+        synchronized (this) {
+            c = kept;
+            kept = null;
+        }
+        if (c == null) return null;
+        try {
+            if (Duration.ofNanos(System.nanoTime() - c.keptAt()).compareTo(ImapSettings.KEPT_LOGGED_IN) < 0) {
+                c.store().noop();
+                return c;
             }
+        } catch (MailStoreException e) {
+            // A new login follows.
+        }
+        closeQuietly(c.store(), null);
+        return null;
+    }
+
+    private void keep(Connected c) {
+        Connected extra;
+        synchronized (this) {
+            extra = kept;
+            kept = c;
+        }
+        // Two cycles of the account ran at once: one connection is enough to keep.
+        if (extra != null) closeQuietly(extra.store(), null);
+    }
+
+    private static void closeQuietly(MailStore store, Throwable failure) {
+        try {
+            store.close();
+        } catch (MailStoreException | RuntimeException e) {
+            if (failure != null) failure.addSuppressed(e);
         }
     }
 
@@ -209,6 +278,8 @@ final class ConfiguredAccount implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        Connected c = takeKeptAsIs();
+        if (c != null) closeQuietly(c.store(), null);
         pool.shutdownNow();
         Exception failure = closeAll(null, classifier, state, lock);
         if (failure instanceof IOException e) throw e;

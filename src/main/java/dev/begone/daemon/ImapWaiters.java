@@ -27,7 +27,10 @@ public final class ImapWaiters {
             MailStore store = connect.call();
             try {
                 if (create.contains(folder) && !store.exists(folder)) store.create(folder);
-                return new Waiter(store, store.open(folder, true), store.supportsIdle(), pollInterval, leaving.contains(folder));
+                // Asked before the folder takes the login's connection: asked after, it would cost a second login
+                // held for as long as the wait, a connection per watched folder the server keeps for nothing.
+                boolean idle = store.supportsIdle();
+                return new Waiter(store, store.open(folder, true), idle, pollInterval, leaving.contains(folder));
             } catch (MailStoreException | RuntimeException e) {
                 try {
                     store.close();

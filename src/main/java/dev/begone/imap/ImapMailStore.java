@@ -61,6 +61,14 @@ public final class ImapMailStore implements MailStore {
     }
 
     @Override
+    public void noop() throws MailStoreException {
+        run("NOOP", control, p -> {
+            p.noop();
+            return null;
+        });
+    }
+
+    @Override
     public Set<String> capabilities() throws MailStoreException {
         return run("CAPABILITY", control, p -> {
             Set<String> caps = new LinkedHashSet<>();

@@ -33,6 +33,11 @@ public record ImapSettings(
     public static final long DEFAULT_MAX_LITERAL_BYTES = 64L * 1024 * 1024;
     /** The longest response line outside literals: a UID SEARCH answer of about two million UIDs. */
     public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+    /**
+     * How long an unused connection stays logged in for reuse: well under the 30 minutes of inactivity after which
+     * RFC 3501 lets a server log a client out, so that a kept connection is seldom found dead.
+     */
+    public static final Duration KEPT_LOGGED_IN = Duration.ofMinutes(10);
 
     public ImapSettings {
         if (host == null || host.isBlank()) throw new IllegalArgumentException("host is empty");

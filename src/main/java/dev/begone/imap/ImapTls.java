@@ -15,6 +15,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,6 +64,12 @@ final class ImapTls {
         // A blocking write ignores the read timeout: Angus closes the socket from a timer when a write takes longer.
         props.setProperty(p + ".writetimeout", Long.toString(s.timeout().toMillis()));
         props.put(p + ".executor.writetimeout", WRITE_DEADLINES);
+        // Two idle connections stay logged in: the store's own and a folder's, so that a folder opened after another
+        // closed, or a store kept for the next cycle (begone watch), reuses a login instead of making one. Each
+        // login costs the server a TLS handshake and a session. One unused for a minute is asked NOOP first.
+        props.setProperty(p + ".connectionpoolsize", "2");
+        props.setProperty(p + ".connectionpooltimeout", Long.toString(ImapSettings.KEPT_LOGGED_IN.toMillis()));
+        props.setProperty(p + ".servertimeout", Long.toString(Duration.ofMinutes(1).toMillis()));
         props.put(p + ".socketFactory", GuardedSockets.plainFactory(s.maxLiteralBytes(), ImapSettings.MAX_LINE_BYTES));
         // Login data stays out of the trace even when a trace is wanted.
         props.setProperty("mail.debug.auth", "false");

@@ -14,6 +14,9 @@ import java.util.Set;
  */
 public interface MailStore extends AutoCloseable {
 
+    /** Asks the server for nothing: proves that a connection kept unused for a while still works. */
+    void noop() throws MailStoreException;
+
     /** Capabilities after login, upper case. */
     Set<String> capabilities() throws MailStoreException;
 

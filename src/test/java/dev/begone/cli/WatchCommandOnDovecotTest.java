@@ -89,6 +89,30 @@ class WatchCommandOnDovecotTest {
     }
 
     /**
+     * A thousand watched accounts cannot afford a login (a TLS handshake and a server session) per message: the cycle
+     * that files new mail runs on the connection the cycle before kept, and the wait goes on on its own connection.
+     */
+    @Test
+    void newMailIsFiledOnTheLoginOfTheCycleBeforeWithoutLoggingInAgain() throws Exception {
+        try (WatchProcess watch = WatchProcess.start(env(), List.of(), List.of("--config", config(ALICE, "")))) {
+            awaitReady(watch, "alice");
+            // Delivered into the maildir, so that the test itself does not log in.
+            dovecot().deliverToMaildir("alice", TestMail.pitch(400));
+            watch.awaitLine(l -> l.equals("alice: 1 message of INBOX moved to Junk"), BOUND);
+            long before = dovecot().logins("alice");
+            for (int i = 1; i <= 3; i++) {
+                dovecot().deliverToMaildir("alice", TestMail.pitch(400 + i));
+                int filed = i + 1;
+                watch.awaitLines(l -> l.equals("alice: 1 message of INBOX moved to Junk"), filed, BOUND);
+            }
+            assertEquals(before, dovecot().logins("alice"), "logins while three messages were filed one by one");
+            assertEquals(TestMail.messageIds(TestMail.pitches(400, 4)), ids("alice", "Junk"));
+            watch.terminate();
+            assertEquals(0, watch.awaitExit(Duration.ofSeconds(10)));
+        }
+    }
+
+    /**
      * The issue's "user moves" under watch: acting as a mail client, the test moves a spam begone filed back to INBOX,
      * an inbox message into the spam folder and another into a training folder, one at a time; each shows in the
      * built-in model's counts within the bound (the time is printed), and begone's own filing teaches nothing.

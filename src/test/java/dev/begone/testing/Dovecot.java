@@ -298,6 +298,14 @@ public final class Dovecot extends ServerProcess {
     }
 
     /** Plain IMAP with STARTTLS offered (unless {@code starttls} is off). */
+    /** How many times {@code user} has logged in so far, by the server's log. */
+    public long logins(String user) throws IOException {
+        String login = "Login: user=<" + user + ">";
+        try (var lines = Files.lines(dir.resolve("dovecot.log"))) {
+            return lines.filter(l -> l.contains(login)).count();
+        }
+    }
+
     public int imapPort() {
         return imapPort;
     }

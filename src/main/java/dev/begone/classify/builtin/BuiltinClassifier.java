@@ -88,15 +88,7 @@ public final class BuiltinClassifier implements Classifier {
         this.options = options;
         this.modelFile = modelFile;
         this.features = new Features(contents.hashBits(), contents.windowBytes(), contents.textBytes());
-        float[] weights = contents.weights();
-        float[] gradients = contents.gradients();
-        int[] counts = contents.counts();
-        this.cells = new int[3 * weights.length];
-        for (int i = 0; i < weights.length; i++) {
-            cells[3 * i] = Float.floatToRawIntBits(weights[i]);
-            cells[3 * i + 1] = Float.floatToRawIntBits(gradients[i]);
-            cells[3 * i + 2] = packCounts(counts[2 * i], counts[2 * i + 1]);
-        }
+        this.cells = contents.cells();
         this.bias = features.biasIndex();
         this.spamLearned = contents.spamLearned();
         this.hamLearned = contents.hamLearned();
@@ -136,18 +128,8 @@ public final class BuiltinClassifier implements Classifier {
     private void save(Map<String, Label> lessons) throws ClassifierException {
         if (modelFile == null) throw new IllegalStateException("this model is in memory only; it has no file");
         synchronized (lock) {
-            int n = cells.length / 3;
-            float[] weights = new float[n];
-            float[] gradients = new float[n];
-            int[] counts = new int[2 * n];
-            for (int i = 0; i < n; i++) {
-                weights[i] = Float.intBitsToFloat(cells[3 * i]);
-                gradients[i] = Float.intBitsToFloat(cells[3 * i + 1]);
-                counts[2 * i] = spamCount(cells[3 * i + 2]);
-                counts[2 * i + 1] = hamCount(cells[3 * i + 2]);
-            }
             ModelFile.write(modelFile, new ModelFile.Contents(features.hashBits(), features.windowBytes(),
-                    features.textBytes(), spamLearned, hamLearned, weights, gradients, counts, lessons));
+                    features.textBytes(), spamLearned, hamLearned, cells, lessons));
             lastSynced = Map.copyOf(lessons);
         }
     }

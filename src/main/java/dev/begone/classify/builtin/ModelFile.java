@@ -7,9 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,35 +14,47 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * The model file: a version header, then the weights and the AdaGrad sums as float16, the naive Bayes counts as
- * int32 and the lessons of the save (each a label byte and a length-prefixed UTF-8 fingerprint), zlib-compressed,
- * with a CRC32C of the uncompressed payload. A version 1 file, written before the counts existed, loads with all
- * counts zero; version 1 and 2 files, written before the lessons, load with none. Replaced with {@link AtomicFile},
- * so a crash leaves the old model or the new one.
+ * The model file: a version header, then a zlib-compressed payload with a CRC32C of it uncompressed. Replaced with
+ * {@link AtomicFile}, so a crash leaves the old model or the new one.
+ *
+ * <p>Version 4's payload lists the cells in runs: a run of empty cells (a varint count, skipped), then a run of
+ * filled ones (a varint count, then per cell its weight and AdaGrad sum as float16 and its packed counts as int32),
+ * until every cell is covered; then the lessons of the save (each a label byte and a length-prefixed UTF-8
+ * fingerprint). A young model is mostly empty cells: its load costs what it holds, not what the feature space
+ * could. {@code begone watch} with many accounts loads a model for most cycles, and inflating 12 MB of dense zeros
+ * was the largest cost of filing one message. Versions 1 to 3 hold every cell: all weights, all sums, then the
+ * counts as two int32 each (none in version 1), then the lessons (none before version 3).
  */
 final class ModelFile {
     private static final byte[] MAGIC = "begone-builtin\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
+    private static final int VERSION_DENSE_WITH_LESSONS = 3;
     private static final int VERSION_WITHOUT_LESSONS = 2;
     private static final int VERSION_WITHOUT_COUNTS = 1;
     /** The payload's lessons part may not be larger than this: a save holds one group of lessons, not thousands. */
     private static final int MAX_LESSON_BYTES = 64 << 20;
+    /** Offset of the CRC in the header, known only once the payload is written. */
+    private static final int CRC_OFFSET = MAGIC.length + 4 * 4 + 2 * 8 + 4;
+    private static final int CHUNK = 1 << 16;
 
-    /** @param lessons the messages learnt since the save before, by fingerprint (see {@code Classifier#sync}) */
+    /**
+     * @param cells   three ints per feature, as {@link BuiltinClassifier} holds them
+     * @param lessons the messages learnt since the save before, by fingerprint (see {@code Classifier#sync})
+     */
     record Contents(int hashBits, int windowBytes, int textBytes, long spamLearned, long hamLearned,
-            float[] weights, float[] gradients, int[] counts, Map<String, Label> lessons) {
+            int[] cells, Map<String, Label> lessons) {
         Contents {
             lessons = Map.copyOf(lessons);
         }
 
         static Contents fresh(BuiltinOptions o) {
-            return new Contents(o.hashBits(), o.windowBytes(), o.textBytes(), 0, 0,
-                    new float[1 << o.hashBits()], new float[1 << o.hashBits()], new int[2 << o.hashBits()], Map.of());
+            return new Contents(o.hashBits(), o.windowBytes(), o.textBytes(), 0, 0, new int[3 << o.hashBits()], Map.of());
         }
     }
 
@@ -78,65 +87,69 @@ final class ModelFile {
         int textBytes = in.readInt();
         long spam = in.readLong();
         long ham = in.readLong();
-        int lessonBytes = version == VERSION ? in.readInt() : 0;
-        // deflate leaves some bits unchecked in long zero runs; version 2 checks the payload itself
+        int lessonBytes = version >= VERSION_DENSE_WITH_LESSONS ? in.readInt() : 0;
+        // deflate leaves some bits unchecked in long zero runs; version 2 on checks the payload itself
         Integer crc = version >= VERSION_WITHOUT_LESSONS ? in.readInt() : null;
         if (hashBits < 16 || hashBits > 26 || windowBytes < 0 || textBytes < 0 || spam < 0 || ham < 0
                 || lessonBytes < 0 || lessonBytes > MAX_LESSON_BYTES) {
             throw new IOException("implausible header values");
         }
-        int headerLength = bytes.length - available(in);
-        byte[] raw = new byte[((version >= VERSION_WITHOUT_LESSONS ? 12 : 4) << hashBits) + lessonBytes];
-        Inflater inflater = new Inflater();
+        Payload payload = new Payload(bytes, bytes.length - in.available());
         try {
-            inflater.setInput(bytes, headerLength, bytes.length - headerLength);
-            int n = 0;
-            while (n < raw.length && !inflater.finished()) {
-                int got = inflater.inflate(raw, n, raw.length - n);
-                if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) break;
-                n += got;
-            }
-            if (n != raw.length || !inflater.finished() || inflater.getRemaining() != 0) {
-                throw new IOException("weights truncated or followed by garbage");
-            }
+            int[] cells = new int[3 << hashBits];
+            if (version == VERSION) readRuns(payload, cells);
+            else readDense(payload, cells, version >= VERSION_WITHOUT_LESSONS);
+            Map<String, Label> lessons = readLessons(payload, lessonBytes);
+            payload.finish();
+            if (crc != null && crc != payload.crc()) throw new IOException("checksum mismatch");
+            return new Contents(hashBits, windowBytes, textBytes, spam, ham, cells, lessons);
         } finally {
-            inflater.end();
+            payload.end();
         }
-        if (crc != null && crc != crc(raw)) throw new IOException("checksum mismatch");
-        float[] weights = new float[1 << hashBits];
-        float[] gradients = new float[1 << hashBits];
-        ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < weights.length; i++) weights[i] = Float.float16ToFloat(buf.getShort());
-        for (int i = 0; i < gradients.length; i++) gradients[i] = Float.float16ToFloat(buf.getShort());
-        int[] counts = new int[2 << hashBits];
-        if (version >= VERSION_WITHOUT_LESSONS) {
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] = buf.getInt();
-                if (counts[i] < 0) throw new IOException("negative count");
+    }
+
+    private static void readRuns(Payload in, int[] cells) throws IOException, DataFormatException {
+        int n = cells.length / 3;
+        int i = 0;
+        while (i < n) {
+            i += in.count(n - i);
+            int filled = in.count(n - i);
+            for (int end = i + filled; i < end; i++) {
+                int c = 3 * i;
+                cells[c] = Float.floatToRawIntBits(Float.float16ToFloat((short) in.u16()));
+                cells[c + 1] = Float.floatToRawIntBits(Float.float16ToFloat((short) in.u16()));
+                cells[c + 2] = in.i32();
             }
         }
+    }
+
+    private static void readDense(Payload in, int[] cells, boolean withCounts) throws IOException, DataFormatException {
+        int n = cells.length / 3;
+        for (int i = 0; i < n; i++) cells[3 * i] = Float.floatToRawIntBits(Float.float16ToFloat((short) in.u16()));
+        for (int i = 0; i < n; i++) cells[3 * i + 1] = Float.floatToRawIntBits(Float.float16ToFloat((short) in.u16()));
+        if (!withCounts) return;
+        for (int i = 0; i < n; i++) {
+            int spam = in.i32();
+            int ham = in.i32();
+            if (spam < 0 || ham < 0) throw new IOException("negative count");
+            cells[3 * i + 2] = BuiltinClassifier.packCounts(spam, ham);
+        }
+    }
+
+    private static Map<String, Label> readLessons(Payload in, int lessonBytes) throws IOException, DataFormatException {
         Map<String, Label> lessons = new HashMap<>();
-        while (buf.hasRemaining()) {
-            Label label = switch (buf.get()) {
+        long start = in.position();
+        while (in.position() - start < lessonBytes) {
+            Label label = switch (in.u8()) {
                 case 0 -> Label.SPAM;
                 case 1 -> Label.HAM;
                 default -> throw new IOException("unknown label in the lessons");
             };
-            byte[] key = new byte[Short.toUnsignedInt(buf.getShort())];
-            buf.get(key);
+            byte[] key = in.bytes(in.u16());
             lessons.put(new String(key, StandardCharsets.UTF_8), label);
         }
-        return new Contents(hashBits, windowBytes, textBytes, spam, ham, weights, gradients, counts, lessons);
-    }
-
-    private static int available(InputStream in) throws IOException {
-        return in.available();
-    }
-
-    private static int crc(byte[] raw) {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(raw);
-        return (int) crc.getValue();
+        if (in.position() - start != lessonBytes) throw new IOException("lessons overrun their length");
+        return lessons;
     }
 
     static void write(Path file, Contents c) throws ClassifierException {
@@ -150,12 +163,7 @@ final class ModelFile {
             lessons.write(key.length >>> 8);
             lessons.writeBytes(key);
         }
-        ByteBuffer raw = ByteBuffer.allocate(c.weights().length * 12 + lessons.size()).order(ByteOrder.LITTLE_ENDIAN);
-        for (float w : c.weights()) raw.putShort(Float.floatToFloat16(w));
-        for (float g : c.gradients()) raw.putShort(Float.floatToFloat16(g));
-        for (int n : c.counts()) raw.putInt(n);
-        raw.put(lessons.toByteArray());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
         try (DataOutputStream data = new DataOutputStream(out)) {
             data.write(MAGIC);
             data.writeInt(VERSION);
@@ -165,23 +173,209 @@ final class ModelFile {
             data.writeLong(c.spamLearned());
             data.writeLong(c.hamLearned());
             data.writeInt(lessons.size());
-            data.writeInt(crc(raw.array()));
+            data.writeInt(0);
         } catch (IOException e) {
             throw new IllegalStateException("in-memory stream failed", e);
         }
-        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        PayloadWriter payload = new PayloadWriter(out);
         try {
-            deflater.setInput(raw.array());
-            deflater.finish();
-            byte[] chunk = new byte[1 << 16];
-            while (!deflater.finished()) out.write(chunk, 0, deflater.deflate(chunk));
+            writeRuns(payload, c.cells());
+            payload.bytes(lessons.toByteArray());
+            payload.finish();
         } finally {
-            deflater.end();
+            payload.end();
         }
+        byte[] bytes = out.toByteArray();
+        int crc = payload.crc();
+        for (int k = 0; k < 4; k++) bytes[CRC_OFFSET + k] = (byte) (crc >>> (24 - 8 * k));
         try {
-            AtomicFile.replace(file, out.toByteArray());
+            AtomicFile.replace(file, bytes);
         } catch (IOException e) {
             throw new ClassifierException("cannot save builtin model " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeRuns(PayloadWriter out, int[] cells) {
+        int n = cells.length / 3;
+        int i = 0;
+        while (i < n) {
+            int empty = i;
+            while (empty < n && isEmpty(cells, empty)) empty++;
+            int filled = empty;
+            while (filled < n && !isEmpty(cells, filled)) filled++;
+            out.count(empty - i);
+            out.count(filled - empty);
+            for (int k = empty; k < filled; k++) {
+                out.u16(Float.floatToFloat16(Float.intBitsToFloat(cells[3 * k])));
+                out.u16(Float.floatToFloat16(Float.intBitsToFloat(cells[3 * k + 1])));
+                out.i32(cells[3 * k + 2]);
+            }
+            i = filled;
+        }
+    }
+
+    /** Empty as stored: a weight or sum too small for float16 is stored as zero, so the cell loads empty anyway. */
+    private static boolean isEmpty(int[] cells, int i) {
+        return cells[3 * i + 2] == 0
+                && Float.floatToFloat16(Float.intBitsToFloat(cells[3 * i])) == 0
+                && Float.floatToFloat16(Float.intBitsToFloat(cells[3 * i + 1])) == 0;
+    }
+
+    /**
+     * The compressed payload read in order, inflated a chunk at a time: a dense model's 12 MB are never held in one
+     * array beside the cells they fill. Little-endian; the CRC covers every byte inflated.
+     */
+    private static final class Payload {
+        private final Inflater inflater = new Inflater();
+        private final CRC32C crc = new CRC32C();
+        private final byte[] buffer = new byte[CHUNK];
+        private int pos;
+        private int limit;
+        private long consumed;
+
+        Payload(byte[] bytes, int offset) {
+            inflater.setInput(bytes, offset, bytes.length - offset);
+        }
+
+        /** Makes at least {@code n} (at most 8) bytes readable, or fails: the payload ended early. */
+        private void need(int n) throws IOException, DataFormatException {
+            if (limit - pos >= n) return;
+            System.arraycopy(buffer, pos, buffer, 0, limit - pos);
+            consumed += pos;
+            limit -= pos;
+            pos = 0;
+            while (limit < n) {
+                int got = inflater.inflate(buffer, limit, buffer.length - limit);
+                if (got == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new IOException("payload truncated");
+                }
+                crc.update(buffer, limit, got);
+                limit += got;
+            }
+        }
+
+        long position() {
+            return consumed + pos;
+        }
+
+        int u8() throws IOException, DataFormatException {
+            need(1);
+            return buffer[pos++] & 0xFF;
+        }
+
+        int u16() throws IOException, DataFormatException {
+            need(2);
+            int v = (buffer[pos] & 0xFF) | (buffer[pos + 1] & 0xFF) << 8;
+            pos += 2;
+            return v;
+        }
+
+        int i32() throws IOException, DataFormatException {
+            need(4);
+            int v = (buffer[pos] & 0xFF) | (buffer[pos + 1] & 0xFF) << 8 | (buffer[pos + 2] & 0xFF) << 16 | buffer[pos + 3] << 24;
+            pos += 4;
+            return v;
+        }
+
+        /** A varint (seven bits a byte, low first) that may not exceed {@code max}. */
+        int count(int max) throws IOException, DataFormatException {
+            long v = 0;
+            for (int shift = 0; shift < 35; shift += 7) {
+                int b = u8();
+                v |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    if (v > max) throw new IOException("a run of " + v + " cells past the last");
+                    return (int) v;
+                }
+            }
+            throw new IOException("varint too long");
+        }
+
+        byte[] bytes(int n) throws IOException, DataFormatException {
+            byte[] out = new byte[n];
+            for (int i = 0; i < n; i++) out[i] = (byte) u8();
+            return out;
+        }
+
+        /** Checks that the payload ends here, with nothing after it. */
+        void finish() throws IOException, DataFormatException {
+            if (pos < limit || inflater.inflate(buffer, 0, 1) > 0 || !inflater.finished() || inflater.getRemaining() != 0) {
+                throw new IOException("payload followed by garbage");
+            }
+        }
+
+        int crc() {
+            return (int) crc.getValue();
+        }
+
+        void end() {
+            inflater.end();
+        }
+    }
+
+    /** The payload deflated as it is written, a chunk at a time. */
+    private static final class PayloadWriter {
+        private final ByteArrayOutputStream out;
+        private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        private final CRC32C crc = new CRC32C();
+        private final byte[] buffer = new byte[CHUNK];
+        private final byte[] compressed = new byte[CHUNK];
+        private int pos;
+
+        PayloadWriter(ByteArrayOutputStream out) {
+            this.out = out;
+        }
+
+        private void room(int n) {
+            if (buffer.length - pos < n) flush();
+        }
+
+        private void flush() {
+            crc.update(buffer, 0, pos);
+            deflater.setInput(buffer, 0, pos);
+            while (!deflater.needsInput()) out.write(compressed, 0, deflater.deflate(compressed));
+            pos = 0;
+        }
+
+        void u16(int v) {
+            room(2);
+            buffer[pos++] = (byte) v;
+            buffer[pos++] = (byte) (v >>> 8);
+        }
+
+        void i32(int v) {
+            room(4);
+            for (int k = 0; k < 4; k++) buffer[pos++] = (byte) (v >>> (8 * k));
+        }
+
+        void count(int v) {
+            room(5);
+            while ((v & ~0x7F) != 0) {
+                buffer[pos++] = (byte) (v & 0x7F | 0x80);
+                v >>>= 7;
+            }
+            buffer[pos++] = (byte) v;
+        }
+
+        void bytes(byte[] b) {
+            for (byte x : b) {
+                room(1);
+                buffer[pos++] = x;
+            }
+        }
+
+        void finish() {
+            flush();
+            deflater.finish();
+            while (!deflater.finished()) out.write(compressed, 0, deflater.deflate(compressed));
+        }
+
+        int crc() {
+            return (int) crc.getValue();
+        }
+
+        void end() {
+            deflater.end();
         }
     }
 }

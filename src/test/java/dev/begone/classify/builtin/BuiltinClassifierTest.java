@@ -237,22 +237,107 @@ class BuiltinClassifierTest {
     }
 
     @Test
+    void everyCellSurvivesASaveAsFloat16WhateverTheRunsOfEmptyCells() throws Exception {
+        Random random = new Random(SEED + 7);
+        int[] cells = new int[3 << 16];
+        for (int i = 0; i < cells.length / 3; ) {
+            // runs of filled and of empty cells, of one cell up to a few thousand, and one empty cell of sub-float16 dust
+            int run = 1 + random.nextInt(random.nextBoolean() ? 3 : 3000);
+            boolean filled = random.nextBoolean();
+            for (int end = Math.min(cells.length / 3, i + run); i < end; i++) {
+                if (!filled) continue;
+                cells[3 * i] = Float.floatToRawIntBits((float) random.nextGaussian());
+                cells[3 * i + 1] = Float.floatToRawIntBits(random.nextFloat() * 50);
+                cells[3 * i + 2] = BuiltinClassifier.packCounts(random.nextInt(70_000), random.nextInt(100));
+            }
+        }
+        cells[3 * 5] = Float.floatToRawIntBits(1e-9f);
+        Path file = dir.resolve("model.bin");
+        ModelFile.write(file, new ModelFile.Contents(16, 0, 4000, 3, 4, cells, Map.of("k", Label.HAM)));
+
+        ModelFile.Contents back = ModelFile.read(file, BuiltinOptions.defaults());
+        int[] expected = cells.clone();
+        for (int i = 0; i < expected.length; i++) {
+            if (i % 3 != 2) expected[i] = Float.floatToRawIntBits(Float.float16ToFloat(Float.floatToFloat16(Float.intBitsToFloat(cells[i]))));
+        }
+        assertTrue(Arrays.equals(expected, back.cells()), "cells differ after a save and a load");
+        assertEquals(Map.of("k", Label.HAM), back.lessons());
+        assertEquals(16, back.hashBits());
+    }
+
+    @Test
+    void aDenseModelFileOfVersionThreeLoadsWithTheSameScoresCountsAndLessons() throws Exception {
+        Path file = dir.resolve("model.bin");
+        BuiltinClassifier c = trained(BuiltinClassifier.load(file, BuiltinOptions.defaults()), 30);
+        Map<String, Label> lessons = Map.of("a".repeat(64), Label.SPAM, "ünïcode", Label.HAM);
+        c.sync(lessons);
+        Files.write(file, denseModelFile(3, ModelFile.read(file, BuiltinOptions.defaults())));
+
+        BuiltinClassifier loaded = BuiltinClassifier.load(file, BuiltinOptions.defaults());
+        assertEquals(30, loaded.learned(Label.SPAM));
+        assertEquals(lessons, loaded.lastSynced());
+        Random random = new Random(SEED + 3);
+        for (int i = 0; i < 10; i++) {
+            byte[] m = synthetic(random, i % 2 == 0);
+            // both files hold the weights as float16: the scores are the same to the last bit
+            assertEquals(BuiltinClassifier.load(dir.resolve("model.bin"), BuiltinOptions.defaults()).classify(m).logOdds(),
+                    loaded.classify(m).logOdds(), 0);
+        }
+    }
+
+    @Test
     void aModelFileOfVersionTwoWrittenBeforeLessonsLoadsWithNone() throws Exception {
         Path file = dir.resolve("model.bin");
-        trained(BuiltinClassifier.load(file, BuiltinOptions.defaults()), 7).save();
-        byte[] v3 = Files.readAllBytes(file);
-        // Version 3's header is version 2's with the length of the lessons (here 0) before the checksum.
-        int version = "begone-builtin\n".length();
-        int lessonLength = version + 4 * 4 + 2 * 8;
-        byte[] v2 = new byte[v3.length - 4];
-        System.arraycopy(v3, 0, v2, 0, lessonLength);
-        System.arraycopy(v3, lessonLength + 4, v2, lessonLength, v3.length - lessonLength - 4);
-        v2[version + 3] = 2;
-        Files.write(file, v2);
+        trained(BuiltinClassifier.load(file, BuiltinOptions.defaults()), 7).sync(Map.of("a".repeat(64), Label.SPAM));
+        Files.write(file, denseModelFile(2, ModelFile.read(file, BuiltinOptions.defaults())));
 
         BuiltinClassifier loaded = BuiltinClassifier.load(file, BuiltinOptions.defaults());
         assertEquals(7, loaded.learned(Label.SPAM));
         assertEquals(Map.of(), loaded.lastSynced());
+    }
+
+    /**
+     * The model as versions 2 and 3 wrote it: every weight, every AdaGrad sum (float16), every cell's spam and ham
+     * counts (int32), then (version 3) the lessons, little-endian and deflated; the header's lesson length (version 3)
+     * and CRC32C of the payload, big-endian.
+     */
+    private static byte[] denseModelFile(int version, ModelFile.Contents c) throws IOException {
+        int n = c.cells().length / 3;
+        java.io.ByteArrayOutputStream lessons = new java.io.ByteArrayOutputStream();
+        if (version >= 3) {
+            for (Map.Entry<String, Label> l : c.lessons().entrySet()) {
+                byte[] key = l.getKey().getBytes(StandardCharsets.UTF_8);
+                lessons.write(l.getValue() == Label.SPAM ? 0 : 1);
+                lessons.write(key.length);
+                lessons.write(key.length >>> 8);
+                lessons.writeBytes(key);
+            }
+        }
+        java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(12 * n + lessons.size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) raw.putShort(Float.floatToFloat16(Float.intBitsToFloat(c.cells()[3 * i])));
+        for (int i = 0; i < n; i++) raw.putShort(Float.floatToFloat16(Float.intBitsToFloat(c.cells()[3 * i + 1])));
+        for (int i = 0; i < n; i++) {
+            raw.putInt(BuiltinClassifier.spamCount(c.cells()[3 * i + 2]));
+            raw.putInt(BuiltinClassifier.hamCount(c.cells()[3 * i + 2]));
+        }
+        raw.put(lessons.toByteArray());
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(raw.array());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream data = new java.io.DataOutputStream(out);
+        data.write("begone-builtin\n".getBytes(StandardCharsets.US_ASCII));
+        data.writeInt(version);
+        data.writeInt(c.hashBits());
+        data.writeInt(c.windowBytes());
+        data.writeInt(c.textBytes());
+        data.writeLong(c.spamLearned());
+        data.writeLong(c.hamLearned());
+        if (version >= 3) data.writeInt(lessons.size());
+        data.writeInt((int) crc.getValue());
+        try (java.util.zip.DeflaterOutputStream deflated = new java.util.zip.DeflaterOutputStream(out)) {
+            deflated.write(raw.array());
+        }
+        return out.toByteArray();
     }
 
     @Test
