@@ -12,6 +12,7 @@ import dev.begone.config.Folders;
 import dev.begone.config.Housekeeping;
 import dev.begone.config.ImapConfig;
 import dev.begone.config.RoutingRule;
+import dev.begone.config.Schedule;
 import dev.begone.config.Training;
 import dev.begone.imap.MailStore;
 import dev.begone.imap.MailStoreException;
@@ -98,6 +99,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
         line(out, "filing", filing(a.filing()));
         line(out, "housekeeping", housekeeping(a.housekeeping()));
         line(out, "training", training(a.training()));
+        line(out, "watch", schedule(a.schedule()));
     }
 
     private static void line(PrintWriter out, String title, List<String> parts) {
@@ -128,6 +130,13 @@ final class ConfigCheckCommand implements Callable<Integer> {
         for (Filing.Level l : f.levels().levels()) p.add(l.toString());
         f.levels().unsure().ifPresent(u -> p.add("unsure: " + u));
         return p;
+    }
+
+    /** Said only when it is not the default, as the other optional lines. */
+    private static List<String> schedule(Schedule s) {
+        if (s.equals(Schedule.DEFAULT)) return List.of();
+        return List.of("periodic work every " + s.periodic().toMinutes() + " min",
+                "polling every " + s.poll().toSeconds() + " s where the server has no IDLE");
     }
 
     private static List<String> housekeeping(Housekeeping h) {

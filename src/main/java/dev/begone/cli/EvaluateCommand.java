@@ -8,6 +8,7 @@ import dev.begone.eval.EvaluationListener;
 import dev.begone.eval.EvaluationResult;
 import dev.begone.eval.HtmlReport;
 import dev.begone.eval.Order;
+import dev.begone.progress.ProgressBars;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -32,6 +33,8 @@ import picocli.CommandLine.Spec;
             "The last line is: evaluate: n=N spam=S ham=H 1-ROCA%%=X lam%%=X sm%%@hm0.1%%=X hm%%=X sm%%=X msgs/s=X"
         })
 final class EvaluateCommand implements Callable<Integer> {
+    private final ProgressBars bars;
+
     @Spec
     CommandSpec spec;
 
@@ -49,8 +52,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report (ROC curve, score histogram).")
     Path report;
 
-    @Option(names = "--progress", description = "Print progress every 1000 messages on stderr.")
+    @Option(names = "--progress", description = "Print progress every 1000 messages on stderr (on a terminal, instead of "
+            + "the progress bar).")
     boolean progress;
+
+    /** @param bars where the evaluation shows its progress */
+    EvaluateCommand(ProgressBars bars) {
+        this.bars = bars;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -70,15 +79,16 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        EvaluationListener listener = !progress ? EvaluationListener.NONE : new EvaluationListener() {
-            @Override
-            public void scored(int index, int total, Corpus.Entry entry, Verdict verdict) {
-                if ((index + 1) % 1000 == 0) err.printf("evaluate: %d/%d%n", index + 1, total);
-            }
-        };
         EvaluationResult result;
-        try (Classifier classifier = classifierOptions.create("builtin", null)) {
-            result = Evaluation.run(loaded, parsedOrder, classifier, listener);
+        try (Classifier classifier = classifierOptions.create("builtin", null);
+                ProgressBars.Bar bar = (progress ? ProgressBars.NONE : bars).start("evaluate", loaded.size())) {
+            result = Evaluation.run(loaded, parsedOrder, classifier, new EvaluationListener() {
+                @Override
+                public void scored(int index, int total, Corpus.Entry entry, Verdict verdict) {
+                    bar.step(1);
+                    if (progress && (index + 1) % 1000 == 0) err.printf("evaluate: %d/%d%n", index + 1, total);
+                }
+            });
         }
         if (report != null) {
             HtmlReport.write(result, report);

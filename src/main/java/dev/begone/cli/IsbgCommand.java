@@ -14,6 +14,7 @@ import dev.begone.pipeline.ScanResult;
 import dev.begone.pipeline.ScanSettings;
 import dev.begone.pipeline.PipelineListener;
 import dev.begone.pipeline.Session;
+import dev.begone.progress.ProgressBars;
 import dev.begone.rules.DeleteThresholdTooLowException;
 import dev.begone.rules.SpamPolicy;
 import dev.begone.state.AccountLock;
@@ -57,6 +58,7 @@ final class IsbgCommand implements Callable<Integer> {
             Set.of("\\all", "\\archive", "\\drafts", "\\flagged", "\\junk", "\\sent", "\\trash", "\\important");
 
     private final Map<String, String> env;
+    private final ProgressBars bars;
 
     @Spec
     CommandSpec spec;
@@ -204,8 +206,10 @@ final class IsbgCommand implements Callable<Integer> {
     @Option(names = "--password-env", paramLabel = "VAR", description = "Read the password from environment variable VAR.")
     String passwordEnv;
 
-    IsbgCommand(Map<String, String> env) {
+    /** @param bars where a scan of many new messages shows its progress */
+    IsbgCommand(Map<String, String> env, ProgressBars bars) {
         this.env = env;
+        this.bars = bars;
     }
 
     @Override
@@ -298,10 +302,12 @@ final class IsbgCommand implements Callable<Integer> {
                         paths.modelFile(account, "builtin"), env, hiddenEnvironment))) {
             // What an earlier begone kept under the host as spelled (IMAP.Example.org) moves to the lower-cased key.
             if (!dryRun && !spelledAccount.equals(account)) state.renameAccount(spelledAccount, account);
-            Session session = new Session(store, state, account, classifier, pool,
-                    timings == null ? listener : PipelineListener.all(List.of(listener, timings)));
             AccountRun.Result result;
-            try {
+            // --verbose gives each message a line, which says how far the scan is and would break into a bar.
+            try (ScanProgress progress = new ScanProgress(verbose || verboseMails ? ProgressBars.NONE : bars, "")) {
+                List<PipelineListener> told = new ArrayList<>(List.of(progress, listener));
+                if (timings != null) told.add(timings);
+                Session session = new Session(store, state, account, classifier, pool, PipelineListener.all(told));
                 result = AccountRun.run(session, plan(trash));
             } catch (DeleteThresholdTooLowException e) {
                 throw deleteThresholdTooLow(e.spamThreshold());

@@ -1,6 +1,7 @@
 package dev.begone.cli;
 
 import dev.begone.pipeline.AccountRun;
+import dev.begone.progress.ProgressBars;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
@@ -17,6 +18,6 @@ import picocli.CommandLine.Command;
                 + "Exit code: the worst account's (isbg's codes)."})
 final class LearnCommand extends RunCommand {
     LearnCommand(Map<String, String> env, boolean terminal) {
-        super(env, terminal, AccountRun.Plan::trainingOnly);
+        super(env, terminal, ProgressBars.NONE, AccountRun.Plan::trainingOnly);
     }
 }

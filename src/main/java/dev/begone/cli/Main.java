@@ -3,9 +3,9 @@ package dev.begone.cli;
 import dev.begone.classify.ClassifierException;
 import dev.begone.config.ConfigException;
 import dev.begone.imap.MailStoreException;
+import dev.begone.progress.ProgressBars;
 import dev.begone.state.LockedException;
 import dev.begone.state.StateException;
-import java.io.Console;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -31,7 +31,8 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(run(args, out, err, System.getenv(), onTerminal()));
+        Map<String, String> env = System.getenv();
+        System.exit(run(args, out, err, env, Terminal.console(), Terminal.progressBars(err, Terminal.stderr(), env)));
     }
 
     /** Runs one command line, not on a terminal; what tests call. */
@@ -41,7 +42,12 @@ public final class Main implements Runnable {
 
     /** @param terminal whether standard output is a terminal (some commands say more there, and less under cron) */
     static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal) {
-        CommandLine cl = commandLine(out, err, env, terminal);
+        return run(args, out, err, env, terminal, ProgressBars.NONE);
+    }
+
+    /** @param bars where long interactive work shows its progress: {@link ProgressBars#NONE} unless err is a terminal */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal, ProgressBars bars) {
+        CommandLine cl = commandLine(out, err, env, terminal, bars);
         int code = cl.execute(args);
         out.flush();
         err.flush();
@@ -49,7 +55,12 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal) {
-        CommandLine cl = new CommandLine(new Main(), new Factory(env, terminal));
+        return commandLine(out, err, env, terminal, ProgressBars.NONE);
+    }
+
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal,
+            ProgressBars bars) {
+        CommandLine cl = new CommandLine(new Main(), new Factory(env, terminal, bars));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, args) -> {
@@ -93,28 +104,13 @@ public final class Main implements Runnable {
         return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
     }
 
-    /**
-     * Whether the console is a terminal. Before Java 22 a console exists only then; from 22 on it may exist without
-     * one, and {@code Console.isTerminal()} (not in Java 21's API) tells.
-     */
-    static boolean onTerminal() {
-        Console console = System.console();
-        if (console == null) return false;
-        try {
-            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
-        } catch (NoSuchMethodException e) {
-            return true;
-        } catch (ReflectiveOperationException e) {
-            return false;
-        }
-    }
-
     /** Lets commands receive the environment without reading the process's (tests pass their own). */
-    private record Factory(Map<String, String> env, boolean terminal) implements CommandLine.IFactory {
+    private record Factory(Map<String, String> env, boolean terminal, ProgressBars bars) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> cls) throws Exception {
-            if (cls == IsbgCommand.class) return cls.cast(new IsbgCommand(env));
-            if (cls == RunCommand.class) return cls.cast(new RunCommand(env, terminal));
+            if (cls == IsbgCommand.class) return cls.cast(new IsbgCommand(env, bars));
+            if (cls == RunCommand.class) return cls.cast(new RunCommand(env, terminal, bars));
+            if (cls == EvaluateCommand.class) return cls.cast(new EvaluateCommand(bars));
             if (cls == WatchCommand.class) return cls.cast(new WatchCommand(env, StopRequests.signals()));
             if (cls == LearnCommand.class) return cls.cast(new LearnCommand(env, terminal));
             if (cls == ConfigCheckCommand.class) return cls.cast(new ConfigCheckCommand(env));

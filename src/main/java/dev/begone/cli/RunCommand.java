@@ -7,7 +7,9 @@ import dev.begone.config.ConfigException;
 import dev.begone.imap.MailStoreException;
 import dev.begone.pipeline.AccountRun;
 import dev.begone.pipeline.LearnFlow;
+import dev.begone.pipeline.PipelineListener;
 import dev.begone.pipeline.StopSignal;
+import dev.begone.progress.ProgressBars;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -37,6 +39,7 @@ import picocli.CommandLine.Spec;
 class RunCommand implements Callable<Integer> {
     private final Map<String, String> env;
     private final boolean terminal;
+    private final ProgressBars bars;
     /** The part of each account's plan this command runs: all of it for {@code run}. */
     private final UnaryOperator<AccountRun.Plan> part;
 
@@ -52,14 +55,18 @@ class RunCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "A line for each message scored or learnt, naming its account.")
     boolean verbose;
 
-    /** @param terminal whether standard output is a terminal, where the table is always shown */
-    RunCommand(Map<String, String> env, boolean terminal) {
-        this(env, terminal, UnaryOperator.identity());
+    /**
+     * @param terminal whether standard output is a terminal, where the table is always shown
+     * @param bars     where a scan of many new messages shows its progress
+     */
+    RunCommand(Map<String, String> env, boolean terminal, ProgressBars bars) {
+        this(env, terminal, bars, UnaryOperator.identity());
     }
 
-    RunCommand(Map<String, String> env, boolean terminal, UnaryOperator<AccountRun.Plan> part) {
+    RunCommand(Map<String, String> env, boolean terminal, ProgressBars bars, UnaryOperator<AccountRun.Plan> part) {
         this.env = env;
         this.terminal = terminal;
+        this.bars = bars;
         this.part = part;
     }
 
@@ -119,9 +126,11 @@ class RunCommand implements Callable<Integer> {
 
     private AccountRun.Result process(AccountConfig a, Verbose listener)
             throws IOException, ClassifierException {
-        try (ConfiguredAccount account = ConfiguredAccount.open(a, env, classifier -> classifier)) {
+        // --verbose gives each message a line, which says how far the scan is and would break into a bar.
+        try (ConfiguredAccount account = ConfiguredAccount.open(a, env, classifier -> classifier);
+                ScanProgress progress = new ScanProgress(verbose ? ProgressBars.NONE : bars, a.name() + ": ")) {
             account.lockWarning().ifPresent(w -> listener.warning("warning: " + w));
-            return account.run(part, listener, StopSignal.NEVER);
+            return account.run(part, PipelineListener.all(List.of(progress, listener)), StopSignal.NEVER);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.begone.classify.OpenClassifiers;
 import dev.begone.config.AccountConfig;
 import dev.begone.config.ConfigException;
 import dev.begone.config.Configuration;
+import dev.begone.config.Schedule;
 import dev.begone.daemon.AccountWatcher;
 import dev.begone.daemon.AccountWork;
 import dev.begone.daemon.ImapWaiters;
@@ -71,13 +72,15 @@ final class WatchCommand implements Callable<Integer> {
             + "(one JSON object per line: ts, level, account, event, msg, details).")
     String logFormat = "text";
 
-    @Option(names = "--periodic-minutes", paramLabel = "N", description = "Learn from the training folders every N "
-            + "minutes (default: ${DEFAULT-VALUE}).")
-    int periodicMinutes = (int) WatchedAccount.DEFAULT_PERIODIC_EVERY.toMinutes();
+    @Option(names = "--periodic-minutes", paramLabel = "N", description = "Learn from the training folders and run "
+            + "retention and archives every N minutes, in every account (default: each account's periodic-minutes, 10 "
+            + "where the configuration gives none).")
+    Integer periodicMinutes;
 
     @Option(names = "--poll-seconds", paramLabel = "N", description = "Where a server has no IDLE, ask it for new mail "
-            + "every N seconds (default: ${DEFAULT-VALUE}).")
-    int pollSeconds = 60;
+            + "every N seconds, in every account (default: each account's poll-seconds, 60 where the configuration gives "
+            + "none).")
+    Integer pollSeconds;
 
     WatchCommand(Map<String, String> env, StopRequests stopRequests) {
         this.env = env;
@@ -91,8 +94,10 @@ final class WatchCommand implements Callable<Integer> {
             case "json" -> LogFormat.JSON;
             default -> throw ExitException.badArguments("--log-format must be text or json, not '" + logFormat + "'");
         };
-        if (periodicMinutes < 1) throw ExitException.badArguments("--periodic-minutes must be at least 1, not " + periodicMinutes);
-        if (pollSeconds < 1) throw ExitException.badArguments("--poll-seconds must be at least 1, not " + pollSeconds);
+        if (periodicMinutes != null && periodicMinutes < 1) {
+            throw ExitException.badArguments("--periodic-minutes must be at least 1, not " + periodicMinutes);
+        }
+        if (pollSeconds != null && pollSeconds < 1) throw ExitException.badArguments("--poll-seconds must be at least 1, not " + pollSeconds);
         Configuration c = config.load(env);
         List<AccountConfig> chosen = selection.chosen(c);
         EventLog log = new EventLog(spec.commandLine().getErr(), format, Clock.systemUTC());
@@ -117,9 +122,10 @@ final class WatchCommand implements Callable<Integer> {
                 List<String> training = new ArrayList<>(account.trainingFolders());
                 Optional<String> spam = movesFolder(account, told);
                 spam.filter(f -> !account.scannedFolders().contains(f)).ifPresent(training::add);
-                WatchedAccount watched = new WatchedAccount(a.name(), account.scannedFolders(), training,
-                        Duration.ofMinutes(periodicMinutes), ImapWaiters.opener(account::connect, Duration.ofSeconds(pollSeconds),
-                                spam.map(Set::of).orElse(Set.of()), Set.copyOf(account.trainingFolders())),
+                Schedule schedule = schedule(a);
+                WatchedAccount watched = new WatchedAccount(a.name(), account.scannedFolders(), training, schedule.periodic(),
+                        ImapWaiters.opener(account::connect, schedule.poll(), spam.map(Set::of).orElse(Set.of()),
+                                Set.copyOf(account.trainingFolders())),
                         new Cycles(account, told));
                 watchers.add(new AccountWatcher(watched, Ticker.of(Clock.systemUTC()), listener, seeds.nextLong()));
             }
@@ -146,6 +152,12 @@ final class WatchCommand implements Callable<Integer> {
                 openClassifiers.close();
             }
         }
+    }
+
+    /** The account's schedule: its configuration's, where the command line does not give one for every account. */
+    Schedule schedule(AccountConfig a) {
+        return new Schedule(periodicMinutes == null ? a.schedule().periodic() : Duration.ofMinutes(periodicMinutes),
+                pollSeconds == null ? a.schedule().poll() : Duration.ofSeconds(pollSeconds));
     }
 
     /**

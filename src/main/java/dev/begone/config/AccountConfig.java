@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
  *
  * @param name used in logs, metrics, state and {@code --account}
  */
-public record AccountConfig(String name, ImapConfig imap, Folders folders, Limits limits, ClassifierConfig classifier,
-                            Filing filing, Housekeeping housekeeping, Training training) {
+public record AccountConfig(String name, ImapConfig imap, Folders folders, Limits limits, Schedule schedule,
+                            ClassifierConfig classifier, Filing filing, Housekeeping housekeeping, Training training) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}");
 
     public AccountConfig {
@@ -17,6 +17,7 @@ public record AccountConfig(String name, ImapConfig imap, Folders folders, Limit
         Objects.requireNonNull(imap, "imap");
         Objects.requireNonNull(folders, "folders");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(classifier, "classifier");
         Objects.requireNonNull(filing, "filing");
         Objects.requireNonNull(housekeeping, "housekeeping");

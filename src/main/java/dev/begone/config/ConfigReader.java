@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -77,7 +78,7 @@ final class ConfigReader {
 
     /** Every key an account (or {@code defaults:}) may hold. */
     static final String[] ACCOUNT_KEYS = {
-        "name", "imap", "folders", "partial-run", "max-size",
+        "name", "imap", "folders", "partial-run", "max-size", "periodic-minutes", "poll-seconds",
         "classifier", "spamd", "rspamd", "rspamd-controller", "rspamd-password-file", "rspamd-threshold", "jobs",
         "rules", "rules-file", "tagged-addresses", "no-spam-check", "levels", "unsure", "allow", "deny", "duplicates",
         "retention", "archive", "training"
@@ -89,7 +90,11 @@ final class ConfigReader {
         Limits limits = new Limits(
                 (int) intOr(m.get("partial-run"), 0, Integer.MAX_VALUE, Limits.DEFAULT.partialRun()),
                 intOr(m.get("max-size"), 1, Long.MAX_VALUE, Limits.DEFAULT.maxSize()));
-        return new AccountConfig(name, imap, folders, limits, classifier(m), filing(m), housekeeping(m), training(m.get("training")));
+        long periodicMinutes = intOr(m.get("periodic-minutes"), 1, Schedule.MAX_PERIODIC_MINUTES, Schedule.DEFAULT.periodic().toMinutes());
+        long pollSeconds = intOr(m.get("poll-seconds"), 1, Schedule.MAX_POLL_SECONDS, Schedule.DEFAULT.poll().toSeconds());
+        Schedule schedule = new Schedule(Duration.ofMinutes(periodicMinutes), Duration.ofSeconds(pollSeconds));
+        return new AccountConfig(name, imap, folders, limits, schedule, classifier(m), filing(m), housekeeping(m),
+                training(m.get("training")));
     }
 
     private ImapConfig imap(Mapping m) throws ConfigException {

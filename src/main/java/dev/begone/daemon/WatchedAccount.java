@@ -18,8 +18,6 @@ import java.util.Set;
  */
 public record WatchedAccount(String name, List<String> folders, List<String> trainingFolders, Duration periodicEvery,
         NewMailWaiter.Opener waiters, AccountWork work) {
-    public static final Duration DEFAULT_PERIODIC_EVERY = Duration.ofMinutes(10);
-
     public WatchedAccount {
         Objects.requireNonNull(name, "name");
         folders = List.copyOf(folders);

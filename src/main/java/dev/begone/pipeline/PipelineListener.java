@@ -15,6 +15,19 @@ public interface PipelineListener {
 
     default void scored(String folder, long uid, Verdict verdict) {}
 
+    /**
+     * A scan of {@code folder} found {@code messages} new messages to judge; {@link #judged} follows batch by batch, its
+     * counts adding up to this unless the scan stops early or fails, or messages leave the folder meanwhile. Called on
+     * the scan's own thread.
+     */
+    default void scanning(String folder, long messages) {}
+
+    /**
+     * {@code messages} more of the new messages of {@code folder} were judged and acted on: each was filed, left where
+     * it is, or skipped for now (a classifier failure). Called on the scan's own thread.
+     */
+    default void judged(String folder, long messages) {}
+
     /** A message that was not scored or learned, with the reason (too big, unreadable, ...). */
     default void skipped(String folder, long uid, String reason) {}
 
@@ -77,6 +90,16 @@ public interface PipelineListener {
     static PipelineListener all(List<PipelineListener> listeners) {
         List<PipelineListener> copy = List.copyOf(listeners);
         return new PipelineListener() {
+            @Override
+            public void scanning(String folder, long messages) {
+                copy.forEach(l -> l.scanning(folder, messages));
+            }
+
+            @Override
+            public void judged(String folder, long messages) {
+                copy.forEach(l -> l.judged(folder, messages));
+            }
+
             @Override
             public void scored(String folder, long uid, Verdict verdict) {
                 copy.forEach(l -> l.scored(folder, uid, verdict));

@@ -107,6 +107,7 @@ public final class ScanFlow {
 
             Map<Long, Long> sizes = folder.sizes(fresh);
             session.listener().spent("search", System.nanoTime() - started);
+            session.listener().scanning(folder.name(), fresh.size());
             // Duplicates are judged in the order mail arrived, so that keep: first keeps the copy delivered first.
             Batches.Cursor batches = settings.filing().duplicates().isPresent()
                     ? Batches.Cursor.oldestFirst(fresh, sizes, Batches.MAX_BATCH_BYTES)
@@ -145,6 +146,7 @@ public final class ScanFlow {
         long stateBefore = session.state().busyNanos();
         act(folder, batch, tally);
         session.listener().spent("act", System.nanoTime() - acting - (session.state().busyNanos() - stateBefore));
+        session.listener().judged(folder.name(), batch.size());
     }
 
     /**

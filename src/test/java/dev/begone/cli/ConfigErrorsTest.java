@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConfigErrorsTest {
     private static ServerSocket trap;
     private static final AtomicInteger connections = new AtomicInteger();
-    private static final String ACCOUNT_KEYS = "name, imap, folders, partial-run, max-size, classifier, spamd, rspamd, "
+    private static final String ACCOUNT_KEYS = "name, imap, folders, partial-run, max-size, periodic-minutes, poll-seconds, "
+            + "classifier, spamd, rspamd, "
             + "rspamd-controller, rspamd-password-file, rspamd-threshold, jobs, rules, rules-file, tagged-addresses, "
             + "no-spam-check, levels, unsure, allow, deny, duplicates, retention, archive, training";
 
@@ -219,6 +220,31 @@ class ConfigErrorsTest {
                             jobs: 4
                             jobs: 8
                         """, "5:5: accounts[0].jobs: expected each key once; it is also on line 4"),
+                bad("periodic-minutes of the wrong type", """
+                        accounts:
+                          - name: alice
+                            imap: { host: 127.0.0.1, port: PORT, user: alice, password: { env: PW } }
+                            periodic-minutes: often
+                        """, "4:23: accounts[0].periodic-minutes: expected a whole number from 1 to 1440, got the string 'often'"),
+                bad("periodic-minutes of none", """
+                        accounts:
+                          - name: alice
+                            imap: { host: 127.0.0.1, port: PORT, user: alice, password: { env: PW } }
+                            periodic-minutes: 0
+                        """, "4:23: accounts[0].periodic-minutes: expected a whole number from 1 to 1440, got 0"),
+                bad("poll-seconds below one in defaults", """
+                        defaults:
+                          poll-seconds: -5
+                        accounts:
+                          - name: alice
+                            imap: { host: 127.0.0.1, port: PORT, user: alice, password: { env: PW } }
+                        """, "2:17: defaults.poll-seconds: expected a whole number from 1 to 3600, got -5"),
+                bad("poll-seconds of a fraction", """
+                        accounts:
+                          - name: alice
+                            imap: { host: 127.0.0.1, port: PORT, user: alice, password: { env: PW } }
+                            poll-seconds: 0.5
+                        """, "4:19: accounts[0].poll-seconds: expected a whole number from 1 to 3600, got the number 0.5"),
                 bad("sender pattern without an address", """
                         accounts:
                           - name: alice

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.begone.testing.TestMail;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,6 +38,46 @@ class DemoAndEvaluateCommandTest {
 
     @Test
     void evaluatePrintsTheTrecSummaryLastAndWritesAReport() throws Exception {
+        Path corpus = corpus();
+        Path report = dir.resolve("report.html");
+
+        IsbgCli.Run run = new IsbgCli(dir).run("evaluate", "--corpus", corpus.toString(), "--order", "shuffle:7",
+                "--report", report.toString());
+        assertEquals(0, run.exit(), run.toString());
+        List<String> lines = run.out().lines().toList();
+        assertTrue(lines.get(lines.size() - 1).matches(SUMMARY), run.out());
+        assertTrue(lines.get(lines.size() - 1).startsWith("evaluate: n=60 spam=20 ham=40 "), run.out());
+        assertEquals("", run.err(), "no progress bar where stderr is no terminal");
+        String html = Files.readString(report);
+        assertTrue(html.contains("<svg") && !html.contains("<script src"), "self-contained report");
+    }
+
+    @Test
+    void evaluateOnATerminalShowsABarOnStderrAndBlanksItsLineBeforeTheSummary() throws Exception {
+        Path corpus = corpus();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        PrintWriter errWriter = new PrintWriter(err, true);
+
+        int exit = Main.run(new String[] {"evaluate", "--corpus", corpus.toString()}, new PrintWriter(out, true), errWriter,
+                Map.of(), false, Terminal.progressBars(errWriter, true, Map.of("COLUMNS", "100")));
+
+        assertEquals(0, exit, err.toString());
+        assertTrue(err.toString().contains("evaluate 100% [") && err.toString().contains("60/60 msgs"), err.toString());
+        assertTrue(err.toString().endsWith("\r" + " ".repeat(99) + "\r"), "the bar's line is blank: " + err);
+        assertTrue(out.toString().startsWith("evaluate: n=60 spam=20 ham=40 "), out.toString());
+    }
+
+    @Test
+    void evaluateInAProcessWhoseOutputIsNoTerminalPrintsNoBar() throws Exception {
+        IsbgCli.Run run = new IsbgCli(dir).runInChildJvm(List.of(), List.of("evaluate", "--corpus", corpus().toString()));
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals("", run.err());
+        assertTrue(run.out().startsWith("evaluate: n=60 "), run.out());
+    }
+
+    /** 60 messages, a third of them spam, with their labels. */
+    private Path corpus() throws IOException {
         Path corpus = Files.createDirectories(dir.resolve("corpus"));
         StringBuilder labels = new StringBuilder();
         for (int i = 0; i < 60; i++) {
@@ -43,16 +87,7 @@ class DemoAndEvaluateCommandTest {
             labels.append(name).append('\t').append(spam ? "spam" : "ham").append('\n');
         }
         Files.writeString(corpus.resolve("labels.tsv"), labels, StandardCharsets.UTF_8);
-        Path report = dir.resolve("report.html");
-
-        IsbgCli.Run run = new IsbgCli(dir).run("evaluate", "--corpus", corpus.toString(), "--order", "shuffle:7",
-                "--report", report.toString());
-        assertEquals(0, run.exit(), run.toString());
-        List<String> lines = run.out().lines().toList();
-        assertTrue(lines.get(lines.size() - 1).matches(SUMMARY), run.out());
-        assertTrue(lines.get(lines.size() - 1).startsWith("evaluate: n=60 spam=20 ham=40 "), run.out());
-        String html = Files.readString(report);
-        assertTrue(html.contains("<svg") && !html.contains("<script src"), "self-contained report");
+        return corpus;
     }
 
     @Test

@@ -136,6 +136,30 @@ class RunOnDovecotTest {
     }
 
     @Test
+    void onATerminalTheFirstScanOfABigFolderShowsABarWhoseLineIsBlankBeforeTheTable() throws Exception {
+        dovecot().replace("alice", Map.of("TrainSpam", TestMail.pitches(0, TRAINING), "TrainHam", TestMail.hams(0, TRAINING),
+                "INBOX", TestMail.hams(100, ScanProgress.BAR_FROM), "Junk", List.of(), "Trash", List.of()));
+        Path file = config("""
+                  - name: alice
+                    imap: { user: alice, password: { env: ALICE_PW } }
+                """);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        PrintWriter errWriter = new PrintWriter(err, true);
+
+        int exit = Main.run(new String[] {"run", "--config", file.toString()}, new PrintWriter(out, true), errWriter, cli().env(),
+                true, Terminal.progressBars(errWriter, true, Map.of("COLUMNS", "100")));
+
+        assertEquals(0, exit, err.toString());
+        assertTrue(err.toString().contains("alice: INBOX") && err.toString().contains(ScanProgress.BAR_FROM + "/" + ScanProgress.BAR_FROM
+                + " msgs"), err.toString());
+        assertTrue(!err.toString().contains("\n") && err.toString().endsWith("\r" + " ".repeat(99) + "\r"), "one line, blank: " + err);
+        List<String> table = out.toString().lines().toList();
+        assertEquals(2, table.size(), out.toString());
+        assertTrue(table.get(1).matches("alice +0 +ok +" + ScanProgress.BAR_FROM + " +0 +40 +\\d+\\.\\ds"), table.get(1));
+    }
+
+    @Test
     void aWrongPasswordFailsOnlyThatAccountWithOneLineAndIsbgsImapExitCode() throws Exception {
         Path file = config(ALICE_AND_BOB);
 

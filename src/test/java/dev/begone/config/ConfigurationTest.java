@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +51,7 @@ class ConfigurationTest {
                 "alice@example.org", new PasswordRef.Command("pass show mail/alice")), alice.imap());
         assertEquals(new Folders(List.of("INBOX", "Lists"), Optional.of("Spam"), Optional.of("Trash")), alice.folders());
         assertEquals(new Limits(50, 1_000_000), alice.limits());
+        assertEquals(new Schedule(Duration.ofMinutes(10), Duration.ofSeconds(60)), alice.schedule());
         assertEquals(new ClassifierConfig(List.of("spamd"), new Address("127.0.0.1", 783),
                 new ClassifierConfig.Rspamd(URI.create("http://127.0.0.1:11333"), URI.create("http://127.0.0.1:11334"),
                         Optional.of(Path.of("/home/alice/.config/begone/rspamd-password")), OptionalDouble.of(6)), 4), alice.classifier());
@@ -131,6 +133,8 @@ class ConfigurationTest {
 
         AccountConfig dave = c.account("dave").orElseThrow();
         assertEquals(ImapConfig.Tls.STARTTLS, dave.imap().tls());
+        assertEquals(new Schedule(Duration.ofMinutes(60), Duration.ofSeconds(30)), dave.schedule(), "dave's own schedule");
+        assertEquals(Schedule.DEFAULT, carol.schedule(), "the schedule of defaults:");
         assertEquals(new PasswordRef.File(Path.of("/home/alice/.config/begone/dave-password")), dave.imap().password());
     }
 
@@ -144,10 +148,32 @@ class ConfigurationTest {
         assertEquals(143, a.imap().port(), "starttls defaults to port 143");
         assertEquals(new Folders(List.of("INBOX"), Optional.empty(), Optional.empty()), a.folders());
         assertEquals(Limits.DEFAULT, a.limits());
+        assertEquals(new Schedule(Duration.ofMinutes(10), Duration.ofSeconds(60)), a.schedule(), "every 10 minutes, polls every 60 s");
         assertEquals(ClassifierConfig.DEFAULT, a.classifier());
         assertEquals(Filing.NONE, a.filing());
         assertEquals(Housekeeping.NONE, a.housekeeping());
         assertEquals(Training.NONE, a.training());
+    }
+
+    @Test
+    void eachAccountHasTheScheduleOfDefaultsOrItsOwnKeyByKey() throws Exception {
+        Configuration c = load("""
+                defaults:
+                  periodic-minutes: 5
+                  poll-seconds: 30
+                accounts:
+                  - name: alice
+                    imap: { host: imap.example.org, user: alice, password: { env: PW } }
+                  - name: bob
+                    imap: { host: imap.example.org, user: bob, password: { env: PW } }
+                    periodic-minutes: 20
+                  - name: carol
+                    imap: { host: imap.example.org, user: carol, password: { env: PW } }
+                    poll-seconds: 1
+                """);
+        assertEquals(new Schedule(Duration.ofMinutes(5), Duration.ofSeconds(30)), c.account("alice").orElseThrow().schedule());
+        assertEquals(new Schedule(Duration.ofMinutes(20), Duration.ofSeconds(30)), c.account("bob").orElseThrow().schedule());
+        assertEquals(new Schedule(Duration.ofMinutes(5), Duration.ofSeconds(1)), c.account("carol").orElseThrow().schedule());
     }
 
     @Test
@@ -213,6 +239,8 @@ class ConfigurationTest {
         assertThrows(IllegalArgumentException.class, () -> new Address("imap example.org", 993));
         assertThrows(IllegalArgumentException.class, () -> new Address("imap.example.org", 0));
         assertThrows(IllegalArgumentException.class, () -> new RoutingRule(List.of("From"), ".", new Destination.Delete(), "f:1"));
+        assertThrows(IllegalArgumentException.class, () -> new Schedule(Duration.ZERO, Duration.ofSeconds(60)));
+        assertThrows(IllegalArgumentException.class, () -> new Schedule(Duration.ofMinutes(10), Duration.ofSeconds(-1)));
     }
 
     @Test

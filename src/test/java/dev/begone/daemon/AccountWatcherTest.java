@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.begone.config.Schedule;
 import dev.begone.imap.LoginFailedException;
 import dev.begone.imap.MailStoreException;
 import dev.begone.pipeline.StopSignal;
@@ -34,16 +35,19 @@ import org.junit.jupiter.api.Timeout;
 class AccountWatcherTest {
     private static final long SEED = 42L;
     private static final Instant T0 = Instant.parse("2026-12-03T08:00:00Z");
-    private static final Duration PERIOD = WatchedAccount.DEFAULT_PERIODIC_EVERY;
+    private static final Duration PERIOD = Schedule.DEFAULT.periodic();
 
     private final FakeTicker ticker = new FakeTicker(T0);
     private final Script script = new Script();
+    /** Scripts of further accounts, released like {@link #script} after each test. */
+    private final List<Script> otherScripts = new ArrayList<>();
     private final Recorder recorder = new Recorder();
     private final List<AccountWatcher> started = new ArrayList<>();
 
     @AfterEach
     void stopEverything() throws InterruptedException {
         script.releaseAll();
+        otherScripts.forEach(Script::releaseAll);
         for (AccountWatcher w : started) {
             w.stop();
             assertTrue(w.awaitStopped(Duration.ofSeconds(5)), w.name() + " stops");
@@ -62,6 +66,32 @@ class AccountWatcherTest {
         ticker.awaitParkedUntil(T0.plus(PERIOD.multipliedBy(2)));
         ticker.advance(PERIOD);
         assertEquals(T0.plus(PERIOD.multipliedBy(2)), script.nextRun(Cycle.PERIODIC).at());
+    }
+
+    @Test
+    void eachAccountRunsItsPeriodicWorkEveryPeriodOfItsOwn() throws Exception {
+        // Two accounts of one configuration, with periodic-minutes: 5 and periodic-minutes: 12.
+        Script bobs = new Script();
+        otherScripts.add(bobs);
+        start(new WatchedAccount("alice", List.of("INBOX"), List.of(), Duration.ofMinutes(5), script::open, script.work()));
+        start(new WatchedAccount("bob", List.of("INBOX"), List.of(), Duration.ofMinutes(12), bobs::open, bobs.work()));
+        assertEquals(T0, script.nextRun(Cycle.PERIODIC).at());
+        assertEquals(T0, bobs.nextRun(Cycle.PERIODIC).at());
+        ticker.awaitParkedUntil(T0.plus(Duration.ofMinutes(12)));
+
+        // Each step waits until the account it is about has set its next run, then moves the clock on to that.
+        ticker.awaitParkedUntil(T0.plus(Duration.ofMinutes(5)));
+        ticker.advance(Duration.ofMinutes(5));
+        assertEquals(T0.plus(Duration.ofMinutes(5)), script.nextRun(Cycle.PERIODIC).at());
+        ticker.awaitParkedUntil(T0.plus(Duration.ofMinutes(10)));
+        ticker.advance(Duration.ofMinutes(5));
+        assertEquals(T0.plus(Duration.ofMinutes(10)), script.nextRun(Cycle.PERIODIC).at());
+        ticker.awaitParkedUntil(T0.plus(Duration.ofMinutes(15)));
+        ticker.advance(Duration.ofMinutes(2));
+        assertEquals(T0.plus(Duration.ofMinutes(12)), bobs.nextRun(Cycle.PERIODIC).at(), "bob's second run, none at 5 or 10");
+        ticker.awaitParkedUntil(T0.plus(Duration.ofMinutes(24)));
+        ticker.advance(Duration.ofMinutes(3));
+        assertEquals(T0.plus(Duration.ofMinutes(15)), script.nextRun(Cycle.PERIODIC).at(), "alice's fourth run, none at 12");
     }
 
     @Test
@@ -306,8 +336,11 @@ class AccountWatcherTest {
     }
 
     private void start(String name, List<String> folders, List<String> trainingFolders) {
-        AccountWatcher w = new AccountWatcher(new WatchedAccount(name, folders, trainingFolders, PERIOD, script::open, script.work()),
-                ticker, recorder, SEED);
+        start(new WatchedAccount(name, folders, trainingFolders, PERIOD, script::open, script.work()));
+    }
+
+    private void start(WatchedAccount account) {
+        AccountWatcher w = new AccountWatcher(account, ticker, recorder, SEED + started.size());
         started.add(w);
         w.start();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.begone.config.Address;
+import dev.begone.config.Schedule;
 import dev.begone.imap.ImapMailStore;
 import dev.begone.imap.ImapSettings;
 import dev.begone.imap.MailStore;
@@ -186,7 +187,7 @@ class WatchOnDovecotTest {
     }
 
     private WatchedAccount account(String user, MoveAll work) {
-        return new WatchedAccount(user, List.of("INBOX"), List.of(), WatchedAccount.DEFAULT_PERIODIC_EVERY,
+        return new WatchedAccount(user, List.of("INBOX"), List.of(), Schedule.DEFAULT.periodic(),
                 ImapWaiters.opener(work.connect, Duration.ofSeconds(1), Set.of(), Set.of()), work);
     }
 
