@@ -81,6 +81,8 @@ public final class BuiltinClassifier implements Classifier {
     private volatile long hamLearned;
     /** Counts updates, so that learning can tell whether the margin a thread computed is still the model's. */
     private volatile long version;
+    /** Closed, its cells went to the next model loaded: using it would read or change another account's model. */
+    private volatile boolean closed;
     /** The lessons the model file holds: those of its last save (see {@link Classifier#sync}). */
     private volatile Map<String, Label> lastSynced;
 
@@ -135,6 +137,7 @@ public final class BuiltinClassifier implements Classifier {
 
     private void save(Map<String, Label> lessons) throws ClassifierException {
         if (modelFile == null) throw new IllegalStateException("this model is in memory only; it has no file");
+        checkOpen();
         synchronized (lock) {
             ModelFile.write(modelFile, new ModelFile.Contents(features.hashBits(), features.windowBytes(),
                     features.textBytes(), spamLearned, hamLearned, cells, lessons));
@@ -161,6 +164,7 @@ public final class BuiltinClassifier implements Classifier {
 
     @Override
     public Verdict classify(byte[] message) {
+        checkOpen();
         long modelVersion = version;
         int[] idx = features.extract(message);
         double margin = margin(idx);
@@ -182,6 +186,7 @@ public final class BuiltinClassifier implements Classifier {
 
     @Override
     public LearnResult learn(byte[] message, Label label) {
+        checkOpen();
         Scored last = lastScored.get();
         lastScored.remove();
         boolean same = last != null && last.message() == message && last.checksum() == checksum(message);
@@ -220,6 +225,7 @@ public final class BuiltinClassifier implements Classifier {
      */
     @Override
     public LearnResult relearn(byte[] message, Label label) {
+        checkOpen();
         int[] idx = features.extract(message);
         synchronized (lock) {
             for (int i : idx) {
@@ -234,6 +240,20 @@ public final class BuiltinClassifier implements Classifier {
             else if (label == Label.HAM && spamLearned > 0) spamLearned--;
         }
         return learn(message, label);
+    }
+
+    /** Gives the model's memory to the next model loaded; what was not saved is lost, as a closed model cannot be used. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) return;
+            closed = true;
+        }
+        CellArrays.giveBack(cells);
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("builtin model " + (modelFile == null ? "in memory" : modelFile) + " is closed");
     }
 
     /** Bytes the weights, AdaGrad sums and counts take in memory: fixed by the options' hash bits, not by use. */

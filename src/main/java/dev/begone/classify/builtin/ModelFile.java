@@ -55,7 +55,7 @@ final class ModelFile {
         }
 
         static Contents fresh(BuiltinOptions o) {
-            return new Contents(o.hashBits(), o.windowBytes(), o.textBytes(), 0, 0, new int[3 << o.hashBits()], Map.of());
+            return new Contents(o.hashBits(), o.windowBytes(), o.textBytes(), 0, 0, CellArrays.zeroed(3 << o.hashBits()), Map.of());
         }
     }
 
@@ -137,7 +137,7 @@ final class ModelFile {
         Integer crc = h.crc();
         Payload payload = new Payload(bytes, h.length());
         try {
-            int[] cells = new int[3 << hashBits];
+            int[] cells = CellArrays.zeroed(3 << hashBits);
             Map<String, Label> lessons;
             if (version == VERSION) {
                 lessons = readLessons(payload, lessonBytes);

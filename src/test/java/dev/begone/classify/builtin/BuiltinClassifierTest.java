@@ -342,6 +342,23 @@ class BuiltinClassifierTest {
         return out.toByteArray();
     }
 
+    /** begone watch loads and closes models all day: a model loaded into a closed one's memory holds only its own. */
+    @Test
+    void aModelLoadedAfterAnotherClosedHoldsNothingOfTheClosedOneAndTheClosedOneRefusesUse() throws Exception {
+        BuiltinClassifier trained = trained(BuiltinClassifier.load(dir.resolve("trained.bin"), BuiltinOptions.defaults()), 30);
+        trained.save();
+        byte[] probe = synthetic(new Random(SEED + 9), true);
+        double fresh = BuiltinClassifier.inMemory(BuiltinOptions.defaults().withMinimums(0, 0)).classify(probe).logOdds();
+        trained.close();
+
+        BuiltinClassifier next = BuiltinClassifier.load(dir.resolve("other.bin"), BuiltinOptions.defaults().withMinimums(0, 0));
+        assertEquals(fresh, next.classify(probe).logOdds(), 0);
+        assertEquals(0, next.learned(Label.SPAM));
+        assertThrows(IllegalStateException.class, () -> trained.classify(probe));
+        assertThrows(IllegalStateException.class, () -> trained.learn(probe, Label.SPAM));
+        assertThrows(IllegalStateException.class, trained::save);
+    }
+
     @Test
     void missingModelFileIsAFreshModel() throws ClassifierException {
         assertEquals(Map.of(), BuiltinClassifier.lessonsIn(dir.resolve("absent.bin")));
