@@ -7,6 +7,7 @@ import dev.begone.config.Configuration;
 import dev.begone.config.Schedule;
 import dev.begone.daemon.AccountWatcher;
 import dev.begone.daemon.AccountWork;
+import dev.begone.daemon.CycleSlots;
 import dev.begone.daemon.ImapWaiters;
 import dev.begone.daemon.Ticker;
 import dev.begone.daemon.Watch;
@@ -53,6 +54,13 @@ import picocli.CommandLine.Spec;
 final class WatchCommand implements Callable<Integer> {
     /** Time to finish the batch in hand once asked to stop: within the 10 s service managers allow by default. */
     static final Duration GRACE = Duration.ofSeconds(8);
+    /**
+     * Cycles of all accounts at once, per core: a cycle mostly waits on the server and the disk, so a few per core
+     * keep both busy while the first to come are filed first.
+     */
+    private static final int CYCLE_SLOTS_PER_CORE = 8;
+    /** A cycle that waited this long for a slot runs without one: accounts stuck on a dead server hold up none. */
+    private static final Duration CYCLE_PATIENCE = Duration.ofSeconds(30);
     /** Classifiers kept open at least, whatever the cores: eight built-in models take 128 MB. */
     private static final int OPEN_CLASSIFIERS = 8;
 
@@ -111,6 +119,7 @@ final class WatchCommand implements Callable<Integer> {
         OpenClassifiers openClassifiers = new OpenClassifiers(Math.max(OPEN_CLASSIFIERS, 2 * Runtime.getRuntime().availableProcessors()));
         try {
             List<AccountWatcher> watchers = new ArrayList<>();
+            CycleSlots slots = new CycleSlots(CYCLE_SLOTS_PER_CORE * Runtime.getRuntime().availableProcessors(), CYCLE_PATIENCE);
             SecureRandom seeds = new SecureRandom();
             for (AccountConfig a : chosen) {
                 PipelineListener told = PipelineListener.all(List.of(log.pipelineListener(a.name()),
@@ -126,7 +135,7 @@ final class WatchCommand implements Callable<Integer> {
                 WatchedAccount watched = new WatchedAccount(a.name(), account.scannedFolders(), training, schedule.periodic(),
                         ImapWaiters.opener(account::connect, schedule.poll(), spam.map(Set::of).orElse(Set.of()),
                                 Set.copyOf(account.trainingFolders())),
-                        new Cycles(account, told));
+                        new Cycles(account, told, slots));
                 watchers.add(new AccountWatcher(watched, Ticker.of(Clock.systemUTC()), listener, seeds.nextLong()));
             }
             Watch watch = new Watch(watchers);
@@ -175,20 +184,20 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     /** A watcher's cycles as runs of the account's plan, narrowed to what the cycle is for. */
-    private record Cycles(ConfiguredAccount account, PipelineListener listener) implements AccountWork {
+    private record Cycles(ConfiguredAccount account, PipelineListener listener, CycleSlots slots) implements AccountWork {
         @Override
-        public void scan(Set<String> folders, StopSignal stop) throws IOException {
-            account.run(plan -> plan.scanOnly(folders), listener, stop);
+        public void scan(Set<String> folders, StopSignal stop) throws Exception {
+            slots.run(stop, () -> account.run(plan -> plan.scanOnly(folders), listener, stop));
         }
 
         @Override
-        public void train(Set<String> folders, StopSignal stop) throws IOException {
-            account.run(plan -> plan.learningFrom(folders), listener, stop);
+        public void train(Set<String> folders, StopSignal stop) throws Exception {
+            slots.run(stop, () -> account.run(plan -> plan.learningFrom(folders), listener, stop));
         }
 
         @Override
-        public void periodic(StopSignal stop) throws IOException {
-            account.run(AccountRun.Plan::withoutScans, listener, stop);
+        public void periodic(StopSignal stop) throws Exception {
+            slots.run(stop, () -> account.run(AccountRun.Plan::withoutScans, listener, stop));
         }
     }
 
