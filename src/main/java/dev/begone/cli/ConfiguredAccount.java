@@ -239,13 +239,13 @@ final class ConfiguredAccount implements AutoCloseable {
         return result;
     }
 
-    /** A logged-in connection and the account's folders as found on it; {@code keptAt} by {@link System#nanoTime}. */
     private synchronized Connected takeKeptAsIs() {
         Connected c = kept;
         kept = null;
         return c;
     }
 
+    /** A logged-in connection and the account's folders as found on it; {@code keptAt} by {@link System#nanoTime}. */
     private record Connected(MailStore store, AccountWiring.ServerFolders folders, long keptAt) {}
 
     /**
@@ -254,11 +254,7 @@ final class ConfiguredAccount implements AutoCloseable {
      * when there is none.
      */
     private Connected takeKept() {
-        Connected c;
-        synchronized (this) {
-            c = kept;
-            kept = null;
-        }
+        Connected c = takeKeptAsIs();
         if (c == null) return null;
         try {
             if (Duration.ofNanos(System.nanoTime() - c.keptAt()).compareTo(ImapSettings.KEPT_LOGGED_IN) < 0) {
