@@ -225,7 +225,9 @@ final class ConfiguredAccount implements AutoCloseable {
             if (classifier != null) {
                 result = work.run(new Session(c.store(), state, stateKey(account.name()), classifier, pool, listener, stop), folders);
             } else {
-                try (StateStore sessionState = StateStore.openAccount(paths, stateKey(account.name()));
+                // The account's own file alone: open() moved its rows out of a shared state.db of earlier versions
+                // already, and looking there again every cycle would have cycles of all accounts wait on that file.
+                try (StateStore sessionState = StateStore.open(paths.accountDb(stateKey(account.name())));
                         Classifier onDemand = OnDemandClassifier.sharing(account.classifier().name(), account.name(), opener, openClassifiers)) {
                     result = work.run(new Session(c.store(), sessionState, stateKey(account.name()), onDemand, pool, listener, stop), folders);
                 }
