@@ -2,8 +2,11 @@ package dev.begone.daemon;
 
 import dev.begone.pipeline.StopSignal;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * How many cycles of all accounts run at once, first come, first served. Without a bound, mail arriving for a
@@ -14,15 +17,22 @@ import java.util.concurrent.TimeUnit;
  * and never stop them.
  */
 public final class CycleSlots {
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How often a waiting cycle looks whether it is asked to stop: the stop signal is read, not signalled. */
+    private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private final Semaphore slots;
     private final Duration patience;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a slot is freed or the head of the line leaves it. */
+    private final Condition changed = lock.newCondition();
+    // Guarded by lock:
+    /** The cycles waiting, in the order they came; each keeps its place while it looks at its stop signal. */
+    private final Deque<Object> line = new ArrayDeque<>();
+    private int free;
 
     public CycleSlots(int slots, Duration patience) {
         if (slots < 1) throw new IllegalArgumentException("slots must be positive, was " + slots);
         if (patience.isNegative()) throw new IllegalArgumentException("patience is negative");
-        this.slots = new Semaphore(slots, true);
+        this.free = slots;
         this.patience = patience;
     }
 
@@ -33,22 +43,49 @@ public final class CycleSlots {
     }
 
     /**
-     * Runs {@code work} in a slot once one is free, or without one after {@code patience}; a stop asked for while
-     * waiting runs it at once (it returns early by itself, between messages).
+     * Runs {@code work} in a slot once one is free and every cycle that came before has had one, or without one after
+     * {@code patience}; a stop asked for while waiting runs it at once (it returns early by itself, between messages).
      */
     public void run(StopSignal stop, Work work) throws Exception {
-        long deadline = System.nanoTime() + patience.toNanos();
-        boolean held = false;
-        while (!stop.stopRequested() && System.nanoTime() - deadline < 0) {
-            if (slots.tryAcquire(Math.min(POLL_NANOS, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                held = true;
-                break;
-            }
-        }
+        boolean held = awaitSlot(stop);
         try {
             work.run();
         } finally {
-            if (held) slots.release();
+            if (held) {
+                lock.lock();
+                try {
+                    free++;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    private boolean awaitSlot(StopSignal stop) throws InterruptedException {
+        Object ticket = new Object();
+        long deadline = System.nanoTime() + patience.toNanos();
+        lock.lock();
+        try {
+            line.addLast(ticket);
+            try {
+                while (true) {
+                    if (line.peekFirst() == ticket && free > 0) {
+                        free--;
+                        return true;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || stop.stopRequested()) return false;
+                    changed.awaitNanos(Math.min(left, STOP_CHECK_NANOS));
+                }
+            } finally {
+                line.remove(ticket);
+                // The next in line may be the one a free slot waits for.
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -1,10 +1,14 @@
 package dev.begone.daemon;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.begone.pipeline.StopSignal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +61,28 @@ class CycleSlotsTest {
         first.get(10, TimeUnit.SECONDS);
         second.get(10, TimeUnit.SECONDS);
         assertTrue(secondRan.get());
+    }
+
+    /** Mail for many accounts at once is filed in the order it woke them, each keeping its place while it waits. */
+    @Test
+    void cyclesWaitingForASlotGetItInTheOrderTheyCame() throws Exception {
+        CycleSlots slots = new CycleSlots(1, LONG);
+        Future<?> holder = holdTheOnlySlot(slots);
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> waiting = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            waiting.add(threads.submit(() -> {
+                slots.run(StopSignal.NEVER, () -> order.add(n));
+                return null;
+            }));
+            // Longer than a waiter's look at its stop signal: each has gone round its wait before the next comes.
+            Thread.sleep(250);
+        }
+        release.countDown();
+        holder.get(10, TimeUnit.SECONDS);
+        for (Future<?> f : waiting) f.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(0, 1, 2, 3, 4), order);
     }
 
     /** An account stuck on a server that does not answer holds a slot: the others wait for it only so long. */
