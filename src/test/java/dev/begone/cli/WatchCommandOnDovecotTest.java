@@ -259,6 +259,8 @@ class WatchCommandOnDovecotTest {
             assertTrue(health.body().contains("bob: FAILING, the server refuses the login\n"), health.body());
             assertTrue(health.body().contains("alice: ok"), health.body());
 
+            // The counter can be read before the process's stderr line about it has reached the test.
+            watch.awaitLine(l -> l.startsWith("bob: "), BOUND);
             List<String> bob = watch.lines().stream().filter(l -> l.startsWith("bob: ")).toList();
             assertEquals(1, bob.size(), String.join("\n", bob));
             assertTrue(bob.get(0).startsWith("bob: error: "), bob.get(0));
