@@ -67,9 +67,9 @@ public final class BuiltinClassifier implements Classifier {
      * two or three: the model is far larger than the caches, and these misses were most of the cost of scoring.
      * Packing the counts keeps 2^20 features at 12.6 MB in memory, under the 16 MB a model may take; 16-byte cells
      * took 16.8 MB. The counts of the bias feature are the class totals, so a model saved before counts existed
-     * starts them all at zero and stays consistent.
+     * starts them all at zero and stays consistent. Only the features the model holds take memory (see {@link Cells}).
      */
-    private final int[] cells;
+    private final Cells cells;
     private final Object lock = new Object();
     /**
      * What this thread scored last: evaluation and training flows score a message and then learn the very same
@@ -199,16 +199,15 @@ public final class BuiltinClassifier implements Classifier {
             float g2 = (float) (g * g);
             double rate = options.learningRate();
             boolean spam = label == Label.SPAM;
-            if (sure) {
-                for (int i : idx) cells[3 * i + 2] = counted(cells[3 * i + 2], spam);
+            double step = rate * g;
+            Cells.Table t = cells.table();
+            if (t.dense()) {
+                int[] values = t.values;
+                for (int i : idx) update(values, 3 * i, spam, sure, g2, step);
             } else {
                 for (int i : idx) {
-                    int w = 3 * i;
-                    float sum = Float.intBitsToFloat(cells[w + 1]) + g2;
-                    cells[w + 1] = Float.floatToRawIntBits(sum);
-                    cells[w] = Float.floatToRawIntBits(
-                            Float.intBitsToFloat(cells[w]) + (float) (rate * g / Math.sqrt(sum + ADAGRAD_EPSILON)));
-                    cells[w + 2] = counted(cells[w + 2], spam);
+                    int w = cells.claim(i);
+                    update(cells.table().values, w, spam, sure, g2, step);
                 }
             }
             if (label == Label.SPAM) spamLearned++;
@@ -216,6 +215,15 @@ public final class BuiltinClassifier implements Classifier {
             version++;
         }
         return LearnResult.LEARNED;
+    }
+
+    /** One feature's lesson: its counts, and unless the margin was already sure, an AdaGrad step of its weight. */
+    private static void update(int[] values, int w, boolean spam, boolean sure, float g2, double step) {
+        values[w + 2] = counted(values[w + 2], spam);
+        if (sure) return;
+        float sum = Float.intBitsToFloat(values[w + 1]) + g2;
+        values[w + 1] = Float.floatToRawIntBits(sum);
+        values[w] = Float.floatToRawIntBits(Float.intBitsToFloat(values[w]) + (float) (step / Math.sqrt(sum + ADAGRAD_EPSILON)));
     }
 
     /**
@@ -228,12 +236,15 @@ public final class BuiltinClassifier implements Classifier {
         checkOpen();
         int[] idx = features.extract(message);
         synchronized (lock) {
+            Cells.Table t = cells.table();
             for (int i : idx) {
-                int c = cells[3 * i + 2];
+                int w = t.offset(i);
+                if (w < 0) continue; // no counts to take back
+                int c = t.values[w + 2];
                 // The other class's count: ham is taken back from a message now learned as spam, and vice versa.
                 int spam = spamCount(c);
                 int ham = hamCount(c);
-                cells[3 * i + 2] = label == Label.SPAM ? packCounts(spam, Math.max(0, ham - 1))
+                t.values[w + 2] = label == Label.SPAM ? packCounts(spam, Math.max(0, ham - 1))
                         : packCounts(Math.max(0, spam - 1), ham);
             }
             if (label == Label.SPAM && hamLearned > 0) hamLearned--;
@@ -249,16 +260,16 @@ public final class BuiltinClassifier implements Classifier {
             if (closed) return;
             closed = true;
         }
-        CellArrays.giveBack(cells);
+        cells.release();
     }
 
     private void checkOpen() {
         if (closed) throw new IllegalStateException("builtin model " + (modelFile == null ? "in memory" : modelFile) + " is closed");
     }
 
-    /** Bytes the weights, AdaGrad sums and counts take in memory: fixed by the options' hash bits, not by use. */
+    /** Bytes the weights, AdaGrad sums and counts take in memory: what the model holds, up to a dense array's 12.6 MB. */
     public long memoryBytes() {
-        return 4L * cells.length;
+        return cells.memoryBytes();
     }
 
     /** Largest count a cell holds (16 bits). */
@@ -305,18 +316,33 @@ public final class BuiltinClassifier implements Classifier {
      * from 0.077 to 0.057 and by two shuffles from 0.125/0.129 to 0.111/0.113.
      */
     private double margin(int[] idx) {
+        Cells.Table t = cells.table();
+        int[] values = t.values;
         double sum = 0;
         double nb = 0;
-        for (int i : idx) {
-            int w = 3 * i;
-            sum += Float.intBitsToFloat(cells[w]);
-            int counts = cells[w + 2];
-            nb += smoothedLog(spamCount(counts)) - smoothedLog(hamCount(counts));
+        if (t.dense()) {
+            for (int i : idx) {
+                int w = 3 * i;
+                sum += Float.intBitsToFloat(values[w]);
+                nb += naiveBayes(values[w + 2]);
+            }
+        } else {
+            for (int i : idx) {
+                int w = t.offset(i);
+                if (w < 0) continue; // weight 0, counts 0: adds nothing
+                sum += Float.intBitsToFloat(values[w]);
+                nb += naiveBayes(values[w + 2]);
+            }
         }
-        int classCounts = cells[3 * bias + 2];
+        int biasCell = t.offset(bias);
+        int classCounts = biasCell < 0 ? 0 : values[biasCell + 2];
         double classes = Math.log((hamCount(classCounts) + 2 * NB_SMOOTHING) / (spamCount(classCounts) + 2 * NB_SMOOTHING));
         sum += Math.max(-NB_CAP, Math.min(NB_CAP, NB_WEIGHT * (nb / idx.length + classes)));
         return Math.max(-MAX_LOG_ODDS, Math.min(MAX_LOG_ODDS, sum));
+    }
+
+    private static double naiveBayes(int counts) {
+        return smoothedLog(spamCount(counts)) - smoothedLog(hamCount(counts));
     }
 
     /** log(c + smoothing), from a table for the small counts nearly every feature has. */

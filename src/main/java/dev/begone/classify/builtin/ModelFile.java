@@ -49,13 +49,13 @@ final class ModelFile {
      * @param lessons the messages learnt since the save before, by fingerprint (see {@code Classifier#sync})
      */
     record Contents(int hashBits, int windowBytes, int textBytes, long spamLearned, long hamLearned,
-            int[] cells, Map<String, Label> lessons) {
+            Cells cells, Map<String, Label> lessons) {
         Contents {
             lessons = Map.copyOf(lessons);
         }
 
         static Contents fresh(BuiltinOptions o) {
-            return new Contents(o.hashBits(), o.windowBytes(), o.textBytes(), 0, 0, CellArrays.zeroed(3 << o.hashBits()), Map.of());
+            return new Contents(o.hashBits(), o.windowBytes(), o.textBytes(), 0, 0, Cells.empty(o.hashBits()), Map.of());
         }
     }
 
@@ -137,13 +137,15 @@ final class ModelFile {
         Integer crc = h.crc();
         Payload payload = new Payload(bytes, h.length());
         try {
-            int[] cells = CellArrays.zeroed(3 << hashBits);
+            Cells cells;
             Map<String, Label> lessons;
             if (version == VERSION) {
                 lessons = readLessons(payload, lessonBytes);
+                cells = Cells.empty(hashBits);
                 readRuns(payload, cells);
             } else {
-                readDense(payload, cells, version >= VERSION_WITHOUT_LESSONS);
+                cells = Cells.dense(hashBits);
+                readDense(payload, cells.table().values, version >= VERSION_WITHOUT_LESSONS);
                 lessons = readLessons(payload, lessonBytes);
             }
             payload.finish();
@@ -154,17 +156,18 @@ final class ModelFile {
         }
     }
 
-    private static void readRuns(Payload in, int[] cells) throws IOException, DataFormatException {
-        int n = cells.length / 3;
+    private static void readRuns(Payload in, Cells cells) throws IOException, DataFormatException {
+        int n = 1 << cells.hashBits();
         int i = 0;
         while (i < n) {
             i += in.count(n - i);
             int filled = in.count(n - i);
             for (int end = i + filled; i < end; i++) {
-                int c = 3 * i;
-                cells[c] = Float.floatToRawIntBits(Float.float16ToFloat((short) in.u16()));
-                cells[c + 1] = Float.floatToRawIntBits(Float.float16ToFloat((short) in.u16()));
-                cells[c + 2] = in.i32();
+                int c = cells.claim(i);
+                int[] values = cells.table().values;
+                values[c] = Float.floatToRawIntBits(Float.float16ToFloat((short) in.u16()));
+                values[c + 1] = Float.floatToRawIntBits(Float.float16ToFloat((short) in.u16()));
+                values[c + 2] = in.i32();
             }
         }
     }
@@ -241,30 +244,54 @@ final class ModelFile {
         }
     }
 
-    private static void writeRuns(PayloadWriter out, int[] cells) {
-        int n = cells.length / 3;
-        int i = 0;
-        while (i < n) {
-            int empty = i;
-            while (empty < n && isEmpty(cells, empty)) empty++;
-            int filled = empty;
-            while (filled < n && !isEmpty(cells, filled)) filled++;
-            out.count(empty - i);
-            out.count(filled - empty);
-            for (int k = empty; k < filled; k++) {
-                out.u16(Float.floatToFloat16(Float.intBitsToFloat(cells[3 * k])));
-                out.u16(Float.floatToFloat16(Float.intBitsToFloat(cells[3 * k + 1])));
-                out.i32(cells[3 * k + 2]);
+    private static void writeRuns(PayloadWriter out, Cells cells) {
+        int n = 1 << cells.hashBits();
+        Cells.Table t = cells.table();
+        int[] stored = storedInOrder(cells, t);
+        int covered = 0;
+        for (int k = 0; k < stored.length; ) {
+            int first = stored[k];
+            int end = k + 1;
+            while (end < stored.length && stored[end] == stored[end - 1] + 1) end++;
+            out.count(first - covered);
+            out.count(end - k);
+            for (; k < end; k++) {
+                int c = t.offset(stored[k]);
+                out.u16(Float.floatToFloat16(Float.intBitsToFloat(t.values[c])));
+                out.u16(Float.floatToFloat16(Float.intBitsToFloat(t.values[c + 1])));
+                out.i32(t.values[c + 2]);
             }
-            i = filled;
+            covered = stored[end - 1] + 1;
+        }
+        if (covered < n) {
+            out.count(n - covered);
+            out.count(0);
         }
     }
 
+    /** The features whose cells are not empty as stored, in order. */
+    private static int[] storedInOrder(Cells cells, Cells.Table t) {
+        int[] candidates = t.dense() ? null : cells.heldInOrder();
+        int total = candidates == null ? 1 << cells.hashBits() : candidates.length;
+        int n = 0;
+        for (int k = 0; k < total; k++) {
+            if (!isEmpty(t, candidates == null ? k : candidates[k])) n++;
+        }
+        int[] stored = new int[n];
+        n = 0;
+        for (int k = 0; k < total; k++) {
+            int feature = candidates == null ? k : candidates[k];
+            if (!isEmpty(t, feature)) stored[n++] = feature;
+        }
+        return stored;
+    }
+
     /** Empty as stored: a weight or sum too small for float16 is stored as zero, so the cell loads empty anyway. */
-    private static boolean isEmpty(int[] cells, int i) {
-        return cells[3 * i + 2] == 0
-                && Float.floatToFloat16(Float.intBitsToFloat(cells[3 * i])) == 0
-                && Float.floatToFloat16(Float.intBitsToFloat(cells[3 * i + 1])) == 0;
+    private static boolean isEmpty(Cells.Table t, int feature) {
+        int c = t.offset(feature);
+        return c < 0 || t.values[c + 2] == 0
+                && Float.floatToFloat16(Float.intBitsToFloat(t.values[c])) == 0
+                && Float.floatToFloat16(Float.intBitsToFloat(t.values[c + 1])) == 0;
     }
 
     /**

@@ -254,14 +254,14 @@ class BuiltinClassifierTest {
         }
         cells[3 * 5] = Float.floatToRawIntBits(1e-9f);
         Path file = dir.resolve("model.bin");
-        ModelFile.write(file, new ModelFile.Contents(16, 0, 4000, 3, 4, cells, Map.of("k", Label.HAM)));
+        ModelFile.write(file, new ModelFile.Contents(16, 0, 4000, 3, 4, cellsOf(16, cells), Map.of("k", Label.HAM)));
 
         ModelFile.Contents back = ModelFile.read(file, BuiltinOptions.defaults());
         int[] expected = cells.clone();
         for (int i = 0; i < expected.length; i++) {
             if (i % 3 != 2) expected[i] = Float.floatToRawIntBits(Float.float16ToFloat(Float.floatToFloat16(Float.intBitsToFloat(cells[i]))));
         }
-        assertTrue(Arrays.equals(expected, back.cells()), "cells differ after a save and a load");
+        assertTrue(Arrays.equals(expected, dense(back.cells())), "cells differ after a save and a load");
         assertEquals(Map.of("k", Label.HAM), back.lessons());
         assertEquals(16, back.hashBits());
     }
@@ -298,13 +298,36 @@ class BuiltinClassifierTest {
         assertEquals(Map.of(), loaded.lastSynced());
     }
 
+    /** Cells holding {@code dense}'s three ints per feature, every feature claimed as a model learning them would. */
+    private static Cells cellsOf(int hashBits, int[] dense) {
+        Cells cells = Cells.empty(hashBits);
+        for (int i = 0; i < dense.length / 3; i++) {
+            if (dense[3 * i] == 0 && dense[3 * i + 1] == 0 && dense[3 * i + 2] == 0) continue;
+            int w = cells.claim(i);
+            System.arraycopy(dense, 3 * i, cells.table().values, w, 3);
+        }
+        return cells;
+    }
+
+    /** Three ints per feature, zeros for the features the cells do not hold. */
+    private static int[] dense(Cells cells) {
+        Cells.Table t = cells.table();
+        int[] dense = new int[3 << cells.hashBits()];
+        for (int i = 0; i < dense.length / 3; i++) {
+            int w = t.offset(i);
+            if (w >= 0) System.arraycopy(t.values, w, dense, 3 * i, 3);
+        }
+        return dense;
+    }
+
     /**
      * The model as versions 2 and 3 wrote it: every weight, every AdaGrad sum (float16), every cell's spam and ham
      * counts (int32), then (version 3) the lessons, little-endian and deflated; the header's lesson length (version 3)
      * and CRC32C of the payload, big-endian.
      */
     private static byte[] denseModelFile(int version, ModelFile.Contents c) throws IOException {
-        int n = c.cells().length / 3;
+        int[] cells = dense(c.cells());
+        int n = cells.length / 3;
         java.io.ByteArrayOutputStream lessons = new java.io.ByteArrayOutputStream();
         if (version >= 3) {
             for (Map.Entry<String, Label> l : c.lessons().entrySet()) {
@@ -316,11 +339,11 @@ class BuiltinClassifierTest {
             }
         }
         java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(12 * n + lessons.size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) raw.putShort(Float.floatToFloat16(Float.intBitsToFloat(c.cells()[3 * i])));
-        for (int i = 0; i < n; i++) raw.putShort(Float.floatToFloat16(Float.intBitsToFloat(c.cells()[3 * i + 1])));
+        for (int i = 0; i < n; i++) raw.putShort(Float.floatToFloat16(Float.intBitsToFloat(cells[3 * i])));
+        for (int i = 0; i < n; i++) raw.putShort(Float.floatToFloat16(Float.intBitsToFloat(cells[3 * i + 1])));
         for (int i = 0; i < n; i++) {
-            raw.putInt(BuiltinClassifier.spamCount(c.cells()[3 * i + 2]));
-            raw.putInt(BuiltinClassifier.hamCount(c.cells()[3 * i + 2]));
+            raw.putInt(BuiltinClassifier.spamCount(cells[3 * i + 2]));
+            raw.putInt(BuiltinClassifier.hamCount(cells[3 * i + 2]));
         }
         raw.put(lessons.toByteArray());
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
@@ -396,9 +419,27 @@ class BuiltinClassifierTest {
     }
 
     @Test
-    void defaultModelTakesUnderSixteenMegabytesInMemory() {
-        long bytes = BuiltinClassifier.inMemory(BuiltinOptions.defaults()).memoryBytes();
-        assertTrue(bytes < 16_000_000, "model takes " + bytes + " bytes");
+    void aModelTakesMemoryForWhatItHoldsAndUnderSixteenMegabytesWhenFull() {
+        BuiltinClassifier c = BuiltinClassifier.inMemory(BuiltinOptions.defaults());
+        assertTrue(c.memoryBytes() < 64_000, "a fresh model takes " + c.memoryBytes() + " bytes");
+        trained(c, 20);
+        assertTrue(c.memoryBytes() < 1_000_000, "a model of 40 messages takes " + c.memoryBytes() + " bytes");
+
+        // Messages of words never seen before fill the feature space until the model is one dense array.
+        Random random = new Random(SEED + 9);
+        for (int i = 0; i < 5_000 && c.memoryBytes() < 12_000_000; i++) c.learn(unheardOf(random), i % 2 == 0 ? Label.SPAM : Label.HAM);
+        assertTrue(c.memoryBytes() >= 12_000_000, "still a table after 5,000 messages of new words: " + c.memoryBytes());
+        assertTrue(c.memoryBytes() < 16_000_000, "a full model takes " + c.memoryBytes() + " bytes");
+    }
+
+    /** A message of 80 random words, most of its features new to any model. */
+    private static byte[] unheardOf(Random random) {
+        StringBuilder body = new StringBuilder("From: x@y.example\nSubject: z\n\n");
+        for (int w = 0; w < 80; w++) {
+            for (int k = 0; k < 7; k++) body.append((char) ('a' + random.nextInt(26)));
+            body.append(' ');
+        }
+        return body.append('\n').toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     @Test
