@@ -71,21 +71,24 @@ final class WatchProcess implements AutoCloseable {
 
     /** Starts {@code begone watch args}; {@code jvmOptions} e.g. a system property for the journal step log. */
     static WatchProcess start(Map<String, String> env, List<String> jvmOptions, List<String> args) throws IOException {
-        return launch(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()), env, jvmOptions, args);
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED"));
+        java.addAll(jvmOptions);
+        java.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return launch(java, env, args);
     }
 
-    /** Starts {@code begone watch args} from the jar as it ships, e.g. {@code target/begone.jar}. */
-    static WatchProcess startJar(Path jar, Map<String, String> env, List<String> jvmOptions, List<String> args) throws IOException {
-        return launch(List.of("-jar", jar.toString()), env, jvmOptions, args);
+    /**
+     * Starts {@code begone watch args} as a user does, through the {@code begone} launcher with its JVM options for
+     * {@code watch}; {@code env} may add some in {@code BEGONE_JAVA_OPTS}. The launcher ends in exec: the process is
+     * the JVM's.
+     */
+    static WatchProcess startLauncher(Path launcher, Map<String, String> env, List<String> args) throws IOException {
+        return launch(List.of(launcher.toString()), env, args);
     }
 
-    private static WatchProcess launch(List<String> program, Map<String, String> env, List<String> jvmOptions, List<String> args)
-            throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.addAll(jvmOptions);
-        command.addAll(program);
+    private static WatchProcess launch(List<String> program, Map<String, String> env, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(program);
         command.add("watch");
         command.addAll(args);
         Path log = Files.createTempFile("begone-watch", ".log");
