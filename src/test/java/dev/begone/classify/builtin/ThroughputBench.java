@@ -67,7 +67,7 @@ public final class ThroughputBench {
             }
             c.save();
             System.out.printf(Locale.ROOT, "model file after %d messages (the corpus, then synthetic variants): %.2f MB "
-                    + "(goal < 16 MB); weights and counts in memory: %.2f MB, fixed%n",
+                    + "(goal < 16 MB); weights and counts in memory: %.2f MB (a dense array from 1/32 of the features)%n",
                     VARIANTS, Files.size(file) / 1e6, c.memoryBytes() / 1e6);
         } finally {
             try (var paths = Files.walk(dir)) {
