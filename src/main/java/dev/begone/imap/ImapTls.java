@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -17,7 +19,9 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import javax.net.ssl.SSLContext;
@@ -40,6 +44,7 @@ final class ImapTls {
      * thousand of them for a process that watches a thousand accounts. Angus leaves a timer it was given running.
      */
     private static final ScheduledExecutorService WRITE_DEADLINES = writeDeadlines();
+    private static final Map<TrustKey, SSLContext> CONTEXTS = new ConcurrentHashMap<>();
 
     private ImapTls() {}
 
@@ -88,6 +93,24 @@ final class ImapTls {
     }
 
     private static SSLSocketFactory socketFactory(ImapSettings s) throws MailStoreException {
+        return new Configuring(context(s).getSocketFactory(), !s.insecure(), s.maxLiteralBytes());
+    }
+
+    /**
+     * The TLS context of a trust configuration, one for every connection made with it: its session cache lets a
+     * connection resume the TLS session of an earlier one to the same server, without the server's signature and the
+     * check of its certificate chain. {@code begone watch} over many accounts of one server makes two connections an
+     * account at start and after every restart of the server. A CA file that changed makes a context of its own.
+     */
+    private static SSLContext context(ImapSettings s) throws MailStoreException {
+        TrustKey key;
+        try {
+            key = new TrustKey(s.insecure(), s.trustCa(), s.trustCa() == null ? null : Files.getLastModifiedTime(s.trustCa()));
+        } catch (IOException e) {
+            throw new MailStoreException("cannot read TLS CA file " + s.trustCa() + ": " + e.getMessage(), e);
+        }
+        SSLContext known = CONTEXTS.get(key);
+        if (known != null) return known;
         try {
             TrustManager[] trust;
             if (s.insecure()) {
@@ -99,11 +122,15 @@ final class ImapTls {
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, trust, null);
-            return new Configuring(ctx.getSocketFactory(), !s.insecure(), s.maxLiteralBytes());
+            SSLContext first = CONTEXTS.putIfAbsent(key, ctx);
+            return first != null ? first : ctx;
         } catch (GeneralSecurityException e) {
             throw new MailStoreException("cannot set up TLS: " + e.getMessage(), e);
         }
     }
+
+    /** What a TLS context trusts: everything, the system's trust store ({@code ca} null), or a CA file as it is now. */
+    private record TrustKey(boolean insecure, Path ca, FileTime caModified) {}
 
     private static KeyStore trustStore(ImapSettings s) throws MailStoreException, GeneralSecurityException {
         Collection<? extends Certificate> certs;

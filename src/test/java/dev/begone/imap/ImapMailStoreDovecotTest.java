@@ -13,7 +13,10 @@ import dev.begone.testing.Variants;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -107,6 +110,25 @@ class ImapMailStoreDovecotTest {
                     .trustCa(null).insecure(true).build())) {
                 assertTrue(store.capabilities().contains("IMAP4REV1"));
             }
+        }
+    }
+
+    /** Connections share a TLS context per trust configuration; a CA file replaced meanwhile must not be left behind. */
+    @Test
+    void aCaFileReplacedWhileBegoneRunsIsTrustedFromTheNextConnection(@TempDir Path otherDir, @TempDir Path tmp) throws Exception {
+        Path ca = tmp.resolve("ca.pem");
+        try (Dovecot other = Dovecot.start(otherDir)) {
+            Files.copy(other.certPem(), ca);
+        }
+        ImapSettings s = alice(TlsMode.IMPLICIT).toBuilder().trustCa(ca).build();
+        TlsRefusedException refused = assertThrows(TlsRefusedException.class, () -> ImapMailStore.connect(s).close());
+        assertEquals(TlsRefusedException.Remedy.TRUST_CERTIFICATE, refused.remedy());
+
+        Files.copy(dovecot.certPem(), ca, StandardCopyOption.REPLACE_EXISTING);
+        // A replacement within the file system's time granularity would look unchanged; a real one is seconds apart.
+        Files.setLastModifiedTime(ca, FileTime.from(Instant.now().plusSeconds(2)));
+        try (MailStore store = ImapMailStore.connect(s)) {
+            assertTrue(store.capabilities().contains("IMAP4REV1"));
         }
     }
 
