@@ -191,7 +191,7 @@ final class IsbgCommand implements Callable<Integer> {
     @Option(names = "--verbose-mails", description = "Show mail bodies (extra-verbose).")
     boolean verboseMails;
 
-    @Option(names = "--tls-ca", paramLabel = "FILE", description = "Trust the PEM certificate(s) in FILE for the IMAP server instead of the system trust store.")
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "Trust the PEM certificate(s) in FILE for the IMAP server, besides the system trust store.")
     Path tlsCa;
 
     @Option(names = "--tls-insecure", description = "Skip TLS certificate and host name verification (a warning is printed on every run).")

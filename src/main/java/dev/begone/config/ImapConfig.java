@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * How to reach and log in to one mailbox.
  *
- * @param ca PEM file whose certificates are trusted instead of the system's, when given
+ * @param ca PEM file whose certificates are trusted besides the system's, when given
  */
 public record ImapConfig(String host, int port, Tls tls, Optional<Path> ca, String user, PasswordRef password) {
 

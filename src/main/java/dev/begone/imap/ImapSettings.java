@@ -8,7 +8,7 @@ import java.time.Duration;
  * Where and how to connect.
  *
  * @param allowPlaintext with {@link TlsMode#STARTTLS}: go on without TLS when the server offers no STARTTLS
- * @param trustCa PEM file whose certificates are the only trust anchors, or null for the JVM's default trust store
+ * @param trustCa PEM file whose certificates are trusted besides the JVM's default trust store, or null for that store alone
  * @param insecure skip certificate and host name verification
  * @param timeout the deadline of every network wait: connecting, each read, and each write (a server that stops
  *     reading mid-APPEND is left at it)

@@ -25,12 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -115,10 +117,10 @@ final class ImapTls {
             TrustManager[] trust;
             if (s.insecure()) {
                 trust = new TrustManager[] {new TrustEverything()};
+            } else if (s.trustCa() == null) {
+                trust = new TrustManager[] {trustManager(null)};
             } else {
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(s.trustCa() == null ? null : trustStore(s));
-                trust = tmf.getTrustManagers();
+                trust = new TrustManager[] {new EitherTrusts(trustManager(null), trustManager(trustStore(s)))};
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, trust, null);
@@ -127,6 +129,16 @@ final class ImapTls {
         } catch (GeneralSecurityException e) {
             throw new MailStoreException("cannot set up TLS: " + e.getMessage(), e);
         }
+    }
+
+    /** The JDK's trust manager over {@code anchors}, or over the system's trust store for null. */
+    private static X509ExtendedTrustManager trustManager(KeyStore anchors) throws GeneralSecurityException {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(anchors);
+        for (TrustManager t : tmf.getTrustManagers()) {
+            if (t instanceof X509ExtendedTrustManager x509) return x509;
+        }
+        throw new GeneralSecurityException("no X.509 trust manager in " + tmf.getAlgorithm());
     }
 
     /** What a TLS context trusts: everything, the system's trust store ({@code ca} null), or a CA file as it is now. */
@@ -249,6 +261,81 @@ final class ImapTls {
         public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
                 throws IOException {
             return configure(delegate.createSocket(address, port, localAddress, localPort));
+        }
+    }
+
+    /**
+     * The system's trust and the CA file's, as mbsync's CertificateFile adds to the system's certificates: a chain
+     * either accepts is trusted, with its host name checked by the one that accepts it. When both refuse, the CA
+     * file's reason is given (it was named for this server), the system's beside it.
+     */
+    private static final class EitherTrusts extends X509ExtendedTrustManager {
+        private final X509ExtendedTrustManager system;
+        private final X509ExtendedTrustManager extra;
+
+        EitherTrusts(X509ExtendedTrustManager system, X509ExtendedTrustManager extra) {
+            this.system = system;
+            this.extra = extra;
+        }
+
+        private interface Check {
+            void check(X509ExtendedTrustManager t) throws CertificateException;
+        }
+
+        private void either(Check check) throws CertificateException {
+            try {
+                check.check(system);
+            } catch (CertificateException bySystem) {
+                try {
+                    check.check(extra);
+                } catch (CertificateException byExtra) {
+                    byExtra.addSuppressed(bySystem);
+                    throw byExtra;
+                }
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            either(t -> t.checkServerTrusted(chain, authType, socket));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            either(t -> t.checkServerTrusted(chain, authType, engine));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            either(t -> t.checkServerTrusted(chain, authType));
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            throw noClients();
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            throw noClients();
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw noClients();
+        }
+
+        private static CertificateException noClients() {
+            return new CertificateException("begone is a client: it trusts no client certificate");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            X509Certificate[] a = system.getAcceptedIssuers();
+            X509Certificate[] b = extra.getAcceptedIssuers();
+            X509Certificate[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, both, a.length, b.length);
+            return both;
         }
     }
 

@@ -113,6 +113,51 @@ class ImapMailStoreDovecotTest {
         }
     }
 
+    /**
+     * A CA file adds to the system's trust, as the configuration's {@code ca} promises ("extra trust"): a server
+     * whose certificate the system trusts is still trusted. The system's trust store is a file named by
+     * {@code javax.net.ssl.trustStore}, here one that holds the test server's certificate.
+     */
+    @Test
+    void aCaFileAddsToTheSystemsTrustInsteadOfReplacingIt(@TempDir Path otherDir, @TempDir Path tmp) throws Exception {
+        Path unrelatedCa = tmp.resolve("unrelated.pem");
+        try (Dovecot other = Dovecot.start(otherDir)) {
+            Files.copy(other.certPem(), unrelatedCa);
+        }
+        java.security.KeyStore system = java.security.KeyStore.getInstance("PKCS12");
+        system.load(null, null);
+        try (var in = Files.newInputStream(dovecot.certPem())) {
+            system.setCertificateEntry("test-server", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        Path systemStore = tmp.resolve("system.p12");
+        try (var out = Files.newOutputStream(systemStore)) {
+            system.store(out, "changeit".toCharArray());
+        }
+        Map<String, String> saved = new java.util.HashMap<>();
+        for (String k : List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStoreType", "javax.net.ssl.trustStorePassword")) {
+            saved.put(k, System.getProperty(k));
+        }
+        System.setProperty("javax.net.ssl.trustStore", systemStore.toString());
+        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+        try {
+            try (MailStore store = ImapMailStore.connect(alice(TlsMode.IMPLICIT).toBuilder().trustCa(unrelatedCa).build())) {
+                assertTrue(store.capabilities().contains("IMAP4REV1"));
+            }
+        } finally {
+            saved.forEach((k, v) -> {
+                if (v == null) System.clearProperty(k);
+                else System.setProperty(k, v);
+            });
+        }
+        // With the system's trust store as it was, neither trusts the server: refused, for want of trust. (A TLS
+        // context keeps the system's trust it was made with: this one is made anew for a CA file of another name.)
+        Path sameCa = Files.copy(unrelatedCa, tmp.resolve("same.pem"));
+        TlsRefusedException refused = assertThrows(TlsRefusedException.class,
+                () -> ImapMailStore.connect(alice(TlsMode.STARTTLS).toBuilder().trustCa(sameCa).build()).close());
+        assertEquals(TlsRefusedException.Remedy.TRUST_CERTIFICATE, refused.remedy());
+    }
+
     /** Connections share a TLS context per trust configuration; a CA file replaced meanwhile must not be left behind. */
     @Test
     void aCaFileReplacedWhileBegoneRunsIsTrustedFromTheNextConnection(@TempDir Path otherDir, @TempDir Path tmp) throws Exception {
