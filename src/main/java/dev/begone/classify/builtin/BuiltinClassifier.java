@@ -199,31 +199,21 @@ public final class BuiltinClassifier implements Classifier {
             float g2 = (float) (g * g);
             double rate = options.learningRate();
             boolean spam = label == Label.SPAM;
-            double step = rate * g;
-            Cells.Table t = cells.table();
-            if (t.dense()) {
-                int[] values = t.values;
-                for (int i : idx) update(values, 3 * i, spam, sure, g2, step);
-            } else {
-                for (int i : idx) {
-                    int w = cells.claim(i);
-                    update(cells.table().values, w, spam, sure, g2, step);
-                }
+            for (int i : idx) {
+                int w = cells.claim(i);
+                int[] values = cells.table().values;
+                values[w + 2] = counted(values[w + 2], spam);
+                if (sure) continue;
+                float sum = Float.intBitsToFloat(values[w + 1]) + g2;
+                values[w + 1] = Float.floatToRawIntBits(sum);
+                values[w] = Float.floatToRawIntBits(
+                        Float.intBitsToFloat(values[w]) + (float) (rate * g / Math.sqrt(sum + ADAGRAD_EPSILON)));
             }
             if (label == Label.SPAM) spamLearned++;
             else hamLearned++;
             version++;
         }
         return LearnResult.LEARNED;
-    }
-
-    /** One feature's lesson: its counts, and unless the margin was already sure, an AdaGrad step of its weight. */
-    private static void update(int[] values, int w, boolean spam, boolean sure, float g2, double step) {
-        values[w + 2] = counted(values[w + 2], spam);
-        if (sure) return;
-        float sum = Float.intBitsToFloat(values[w + 1]) + g2;
-        values[w + 1] = Float.floatToRawIntBits(sum);
-        values[w] = Float.floatToRawIntBits(Float.intBitsToFloat(values[w]) + (float) (step / Math.sqrt(sum + ADAGRAD_EPSILON)));
     }
 
     /**
@@ -320,29 +310,18 @@ public final class BuiltinClassifier implements Classifier {
         int[] values = t.values;
         double sum = 0;
         double nb = 0;
-        if (t.dense()) {
-            for (int i : idx) {
-                int w = 3 * i;
-                sum += Float.intBitsToFloat(values[w]);
-                nb += naiveBayes(values[w + 2]);
-            }
-        } else {
-            for (int i : idx) {
-                int w = t.offset(i);
-                if (w < 0) continue; // weight 0, counts 0: adds nothing
-                sum += Float.intBitsToFloat(values[w]);
-                nb += naiveBayes(values[w + 2]);
-            }
+        for (int i : idx) {
+            int w = t.offset(i);
+            if (w < 0) continue; // weight 0, counts 0: adds nothing
+            sum += Float.intBitsToFloat(values[w]);
+            int counts = values[w + 2];
+            nb += smoothedLog(spamCount(counts)) - smoothedLog(hamCount(counts));
         }
         int biasCell = t.offset(bias);
         int classCounts = biasCell < 0 ? 0 : values[biasCell + 2];
         double classes = Math.log((hamCount(classCounts) + 2 * NB_SMOOTHING) / (spamCount(classCounts) + 2 * NB_SMOOTHING));
         sum += Math.max(-NB_CAP, Math.min(NB_CAP, NB_WEIGHT * (nb / idx.length + classes)));
         return Math.max(-MAX_LOG_ODDS, Math.min(MAX_LOG_ODDS, sum));
-    }
-
-    private static double naiveBayes(int counts) {
-        return smoothedLog(spamCount(counts)) - smoothedLog(hamCount(counts));
     }
 
     /** log(c + smoothing), from a table for the small counts nearly every feature has. */
