@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -266,8 +268,9 @@ final class ImapTls {
 
     /**
      * The system's trust and the CA file's, as mbsync's CertificateFile adds to the system's certificates: a chain
-     * either accepts is trusted, with its host name checked by the one that accepts it. When both refuse, the CA
-     * file's reason is given (it was named for this server), the system's beside it.
+     * either accepts is trusted, with its host name checked by the one that accepts it. When both refuse, the
+     * reason of the one that got past the chain is given (a host name the certificate does not name), else the CA
+     * file's (it was named for this server); the other's beside it.
      */
     private static final class EitherTrusts extends X509ExtendedTrustManager {
         private final X509ExtendedTrustManager system;
@@ -289,8 +292,9 @@ final class ImapTls {
                 try {
                     check.check(extra);
                 } catch (CertificateException byExtra) {
-                    byExtra.addSuppressed(bySystem);
-                    throw byExtra;
+                    CertificateException first = chainRefused(byExtra) && !chainRefused(bySystem) ? bySystem : byExtra;
+                    first.addSuppressed(first == byExtra ? bySystem : byExtra);
+                    throw first;
                 }
             }
         }
@@ -323,6 +327,14 @@ final class ImapTls {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             throw noClients();
+        }
+
+        /** Refused for the chain itself (no path to a trusted anchor, or a path that does not validate). */
+        private static boolean chainRefused(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) return true;
+            }
+            return false;
         }
 
         private static CertificateException noClients() {

@@ -115,47 +115,54 @@ class ImapMailStoreDovecotTest {
 
     /**
      * A CA file adds to the system's trust, as the configuration's {@code ca} promises ("extra trust"): a server
-     * whose certificate the system trusts is still trusted. The system's trust store is a file named by
-     * {@code javax.net.ssl.trustStore}, here one that holds the test server's certificate.
+     * whose certificate the system trusts is still trusted, and one the system trusts under another name is refused
+     * for its name, not for want of trust. The system's trust store is a file named by {@code javax.net.ssl.trustStore},
+     * here one that holds both test servers' certificates. A TLS context keeps the system's trust it was made with:
+     * each connection here names a CA file of its own, so that its context is made with the store in force.
      */
     @Test
     void aCaFileAddsToTheSystemsTrustInsteadOfReplacingIt(@TempDir Path otherDir, @TempDir Path tmp) throws Exception {
-        Path unrelatedCa = tmp.resolve("unrelated.pem");
-        try (Dovecot other = Dovecot.start(otherDir)) {
-            Files.copy(other.certPem(), unrelatedCa);
-        }
-        java.security.KeyStore system = java.security.KeyStore.getInstance("PKCS12");
-        system.load(null, null);
-        try (var in = Files.newInputStream(dovecot.certPem())) {
-            system.setCertificateEntry("test-server", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        Path systemStore = tmp.resolve("system.p12");
-        try (var out = Files.newOutputStream(systemStore)) {
-            system.store(out, "changeit".toCharArray());
-        }
-        Map<String, String> saved = new java.util.HashMap<>();
-        for (String k : List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStoreType", "javax.net.ssl.trustStorePassword")) {
-            saved.put(k, System.getProperty(k));
-        }
-        System.setProperty("javax.net.ssl.trustStore", systemStore.toString());
-        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
-        System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
-        try {
-            try (MailStore store = ImapMailStore.connect(alice(TlsMode.IMPLICIT).toBuilder().trustCa(unrelatedCa).build())) {
-                assertTrue(store.capabilities().contains("IMAP4REV1"));
+        try (Dovecot other = Dovecot.start(otherDir, Dovecot.Options.DEFAULT.withCertSubjectAltName("DNS:other.example"))) {
+            Path otherCa = Files.copy(other.certPem(), tmp.resolve("other.pem"));
+            Path aliceCa = Files.copy(dovecot.certPem(), tmp.resolve("alice.pem"));
+            java.security.KeyStore system = java.security.KeyStore.getInstance("PKCS12");
+            system.load(null, null);
+            var x509 = java.security.cert.CertificateFactory.getInstance("X.509");
+            for (Path pem : List.of(aliceCa, otherCa)) {
+                try (var in = Files.newInputStream(pem)) {
+                    system.setCertificateEntry(pem.getFileName().toString(), x509.generateCertificate(in));
+                }
             }
-        } finally {
-            saved.forEach((k, v) -> {
-                if (v == null) System.clearProperty(k);
-                else System.setProperty(k, v);
-            });
+            Path systemStore = tmp.resolve("system.p12");
+            try (var out = Files.newOutputStream(systemStore)) {
+                system.store(out, "changeit".toCharArray());
+            }
+            Map<String, String> saved = new java.util.HashMap<>();
+            for (String k : List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStoreType", "javax.net.ssl.trustStorePassword")) {
+                saved.put(k, System.getProperty(k));
+            }
+            System.setProperty("javax.net.ssl.trustStore", systemStore.toString());
+            System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+            System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+            try {
+                try (MailStore store = ImapMailStore.connect(alice(TlsMode.IMPLICIT).toBuilder().trustCa(otherCa).build())) {
+                    assertTrue(store.capabilities().contains("IMAP4REV1"));
+                }
+                TlsRefusedException misnamed = assertThrows(TlsRefusedException.class,
+                        () -> ImapMailStore.connect(other.settings("alice", TlsMode.IMPLICIT).toBuilder().trustCa(aliceCa).build()).close());
+                assertEquals(TlsRefusedException.Remedy.SKIP_VERIFICATION, misnamed.remedy(), misnamed.getMessage());
+            } finally {
+                saved.forEach((k, v) -> {
+                    if (v == null) System.clearProperty(k);
+                    else System.setProperty(k, v);
+                });
+            }
+            // With the system's trust store as it was, neither trusts the server: refused, for want of trust.
+            Path unrelatedCa = Files.copy(otherCa, tmp.resolve("unrelated.pem"));
+            TlsRefusedException refused = assertThrows(TlsRefusedException.class,
+                    () -> ImapMailStore.connect(alice(TlsMode.STARTTLS).toBuilder().trustCa(unrelatedCa).build()).close());
+            assertEquals(TlsRefusedException.Remedy.TRUST_CERTIFICATE, refused.remedy());
         }
-        // With the system's trust store as it was, neither trusts the server: refused, for want of trust. (A TLS
-        // context keeps the system's trust it was made with: this one is made anew for a CA file of another name.)
-        Path sameCa = Files.copy(unrelatedCa, tmp.resolve("same.pem"));
-        TlsRefusedException refused = assertThrows(TlsRefusedException.class,
-                () -> ImapMailStore.connect(alice(TlsMode.STARTTLS).toBuilder().trustCa(sameCa).build()).close());
-        assertEquals(TlsRefusedException.Remedy.TRUST_CERTIFICATE, refused.remedy());
     }
 
     /** Connections share a TLS context per trust configuration; a CA file replaced meanwhile must not be left behind. */
